@@ -1,0 +1,51 @@
+# Every target installs what it needs through uv (itself installed from PyPI when missing).
+UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+PYTEST := $(UV) run --frozen pytest
+
+.PHONY: help run test test-unit test-integration test-e2e lint format protos protos-check check uv
+
+help:
+	@echo "make run          start berth server on http://127.0.0.1:5000 (SQLite + ./mlartifacts)"
+	@echo "make test         the whole suite: unit, integration (SQLite + PostgreSQL), e2e"
+	@echo "make test-unit    unit tests only (no services needed)"
+	@echo "make lint         ruff + mypy --strict"
+	@echo "make protos       regenerate services/berth/proto from protos/"
+	@echo "make check        the gate before a push: lint, fresh protos, unit tests"
+
+uv:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --user uv
+
+run: uv
+	$(UV) run --frozen --no-default-groups berth server
+
+# pytest exits 5 when it collected nothing: a run that proved nothing is a failure, said so.
+test: uv
+	@$(PYTEST) tests; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; fi; exit $$status
+
+test-unit: uv
+	$(PYTEST) tests/unit
+
+test-integration: uv
+	$(PYTEST) tests/integration
+
+test-e2e: uv
+	$(PYTEST) tests/e2e
+
+lint: uv
+	$(UV) run --frozen ruff check services tests tools
+	$(UV) run --frozen ruff format --check services tests tools
+	$(UV) run --frozen mypy services/berth
+
+format: uv
+	$(UV) run --frozen ruff check --fix services tests tools
+	$(UV) run --frozen ruff format services tests tools
+
+protos: uv
+	$(UV) run --frozen python tools/protos.py
+
+protos-check: protos
+	@git diff --exit-code --stat -- services/berth/proto || \
+		(echo "services/berth/proto is stale: run 'make protos' and commit the result" && exit 1)
+
+check: lint protos-check test-unit

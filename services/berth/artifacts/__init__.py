@@ -1,0 +1,1 @@
+"""The artifacts slice: artifact paths and stores."""

@@ -1,0 +1,147 @@
+"""The ``berth`` command: ``berth server`` (flags as ``mlflow server``'s) and ``berth db``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+import click
+import uvicorn
+from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+
+from berth import __version__
+from berth.config import DEFAULT_ARTIFACTS_DESTINATION, DEFAULT_BACKEND_STORE_URI, Settings
+from berth.db import migrate
+from berth.db.schema_check import SchemaState, check_schema, schema_message
+from berth.errors import BerthError
+
+log = logging.getLogger("berth")
+T = TypeVar("T")
+
+backend_store_option = click.option(
+    "--backend-store-uri",
+    envvar="BERTH_BACKEND_STORE_URI",
+    default=DEFAULT_BACKEND_STORE_URI,
+    show_default=True,
+    help="Database URI: sqlite:///<path> or postgresql://user:pass@host:port/db.",
+)
+
+
+@click.group()
+def main() -> None:
+    """Berth: an MLflow-compatible ML lifecycle platform."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+@main.command()
+@backend_store_option
+@click.option(
+    "--default-artifact-root",
+    envvar="BERTH_DEFAULT_ARTIFACT_ROOT",
+    default=None,
+    help="Artifact root for new experiments (default: the artifacts destination).",
+)
+@click.option(
+    "--artifacts-destination",
+    envvar="BERTH_ARTIFACTS_DESTINATION",
+    default=DEFAULT_ARTIFACTS_DESTINATION,
+    show_default=True,
+    help="Where proxied artifacts are stored.",
+)
+@click.option(
+    "--serve-artifacts/--no-serve-artifacts",
+    envvar="BERTH_SERVE_ARTIFACTS",
+    default=True,
+    show_default=True,
+    help="Proxy artifact bytes through this server.",
+)
+@click.option(
+    "--artifacts-only",
+    envvar="BERTH_ARTIFACTS_ONLY",
+    is_flag=True,
+    default=False,
+    help="Serve the artifacts API only.",
+)
+@click.option("--host", "-h", envvar="BERTH_HOST", default="127.0.0.1", show_default=True)
+@click.option("--port", "-p", envvar="BERTH_PORT", default=5000, type=int, show_default=True)
+@click.option("--workers", "-w", envvar="BERTH_WORKERS", default=1, type=int, show_default=True)
+def server(**options: Any) -> None:
+    """Run the Berth server (tracking API) under uvicorn."""
+    settings = _settings(options)
+    _prepare_schema(settings.backend_store_uri)
+    for name, value in settings.model_dump(exclude_none=True).items():
+        os.environ[f"BERTH_{name.upper()}"] = str(value)
+    log.info(
+        "Berth %s on http://%s:%d (backend %s, artifacts at %s)",
+        __version__,
+        settings.host,
+        settings.port,
+        _redacted(settings.backend_store_uri),
+        settings.artifact_root,
+    )
+    uvicorn.run(
+        "berth.app:create_app_from_environment",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+@main.group()
+def db() -> None:
+    """Manage the database schema."""
+
+
+@db.command()
+@backend_store_option
+def upgrade(backend_store_uri: str) -> None:
+    """Apply every pending migration."""
+    _run(migrate.upgrade(backend_store_uri))
+    click.echo(f"Database is at revision {_run(migrate.current_revision(backend_store_uri))}.")
+
+
+@db.command()
+@backend_store_option
+def current(backend_store_uri: str) -> None:
+    """Print the schema revision of the database, and whether it is up to date."""
+    revision = _run(migrate.current_revision(backend_store_uri))
+    state = _run(check_schema(backend_store_uri))
+    click.echo(f"{revision or '(none)'} ({state.name.lower()}; head is {migrate.head_revision()})")
+
+
+def _prepare_schema(store_uri: str) -> None:
+    """A fresh database gets the schema; an out-of-date one stops the server with advice."""
+    state = _run(check_schema(store_uri))
+    if state is SchemaState.EMPTY:
+        log.info("Empty database: creating the schema")
+        _run(migrate.upgrade(store_uri))
+    elif state is not SchemaState.CURRENT:
+        current_revision = _run(migrate.current_revision(store_uri))
+        click.echo(schema_message(state, current_revision, migrate.head_revision()), err=True)
+        sys.exit(2)
+
+
+def _settings(options: dict[str, Any]) -> Settings:
+    try:
+        return Settings(**options)
+    except ValidationError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    try:
+        return asyncio.run(coroutine)
+    except BerthError as exc:
+        raise click.ClickException(exc.message) from exc
+
+
+def _redacted(uri: str) -> str:
+    return make_url(uri).render_as_string(hide_password=True)

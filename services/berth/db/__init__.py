@@ -1,0 +1,1 @@
+"""Database plumbing shared by the slices: engine, transactions, schema and migrations."""

@@ -1,0 +1,70 @@
+"""Turning a backend store URI into an async SQLAlchemy engine.
+
+Users write MLflow's URI forms (``sqlite:///mlflow.db``, ``postgresql://u:p@h/db``); the server
+always talks through the async drivers (aiosqlite, asyncpg) underneath.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from berth.errors import invalid
+
+_ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "postgresql+psycopg": "postgresql+asyncpg",
+    "postgresql+psycopg2": "postgresql+asyncpg",
+}
+
+
+def async_url(store_uri: str) -> URL:
+    """The async-driver URL for a backend store URI, or a clear error for an unsupported one."""
+    try:
+        url = make_url(store_uri)
+    except ArgumentError as exc:
+        raise invalid(f"Backend store URI {store_uri!r} is not a database URL.") from exc
+    driver = _ASYNC_DRIVERS.get(url.drivername)
+    if driver is None:
+        supported = "sqlite:///<path>, postgresql://user:pass@host:port/db"
+        raise invalid(f"Unsupported backend store {url.drivername!r}; use {supported}.")
+    url = url.set(drivername=driver)
+    if driver == "postgresql+asyncpg" and "sslmode" in url.query:
+        # libpq's sslmode is spelled ssl for asyncpg.
+        query = dict(url.query)
+        query["ssl"] = query.pop("sslmode")
+        url = url.set(query=query)
+    return url
+
+
+def is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def create_engine(store_uri: str, *, pool_size: int = 10) -> AsyncEngine:
+    url = async_url(store_uri)
+    if is_sqlite(url):
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+        event.listen(engine.sync_engine, "connect", _tune_sqlite)
+        return engine
+    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+
+def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    """WAL lets readers run beside the writer; foreign keys are off in SQLite unless asked;
+    LIKE is made case-sensitive as on PostgreSQL (ILIKE stays insensitive)."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA case_sensitive_like=ON")
+    cursor.close()

@@ -1,0 +1,1 @@
+"""Alembic migrations for the Berth schema; run them through :mod:`berth.db.migrate`."""

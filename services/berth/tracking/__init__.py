@@ -1,0 +1,1 @@
+"""The tracking slice: experiments, runs, params, metrics, tags, datasets and logged models."""

@@ -1,0 +1,1 @@
+"""MLflow search syntax: filter strings and order_by clauses."""

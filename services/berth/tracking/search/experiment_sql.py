@@ -1,0 +1,56 @@
+"""Experiment search compiled to SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, not_
+
+from berth.tracking import tables as t
+from berth.tracking.search.grammar import Comparison, OrderKey
+from berth.tracking.search.predicates import compare
+
+_ATTRIBUTES: dict[str, Any] = {
+    "name": t.ExperimentRow.name,
+    "experiment_id": t.ExperimentRow.experiment_id,
+    "creation_time": t.ExperimentRow.creation_time,
+    "last_update_time": t.ExperimentRow.last_update_time,
+}
+
+DEFAULT_ORDER = (OrderKey("attribute", "creation_time", False),)
+
+
+def compile_filter(comparisons: Sequence[Comparison]) -> list[ColumnElement[bool]]:
+    return [_condition(c) for c in comparisons]
+
+
+def _condition(c: Comparison) -> ColumnElement[bool]:
+    if c.kind == "attribute":
+        if c.key == "experiment_id":
+            return compare(t.ExperimentRow.experiment_id, _as_integers(c))
+        return compare(_ATTRIBUTES[c.key], c)
+    tag = t.ExperimentTagRow
+    owned = and_(tag.experiment_id == t.ExperimentRow.experiment_id, tag.key == c.key)
+    if c.op == "IS NULL":
+        return not_(exists().where(owned))
+    if c.op == "IS NOT NULL":
+        return exists().where(owned)
+    return exists().where(owned, compare(tag.value, c))
+
+
+def _as_integers(c: Comparison) -> Comparison:
+    value = c.value
+    if isinstance(value, tuple):
+        return Comparison(c.kind, c.key, c.op, tuple(v for v in value if str(v).isdigit()))
+    return Comparison(c.kind, c.key, c.op, int(str(value)) if str(value).isdigit() else -1)
+
+
+def compile_order(keys: Sequence[OrderKey]) -> list[Any]:
+    """Newest first unless told otherwise; experiment id breaks ties."""
+    clauses = [
+        _ATTRIBUTES[k.key] if k.ascending else _ATTRIBUTES[k.key].desc()
+        for k in (keys or DEFAULT_ORDER)
+    ]
+    clauses.append(t.ExperimentRow.experiment_id)
+    return clauses

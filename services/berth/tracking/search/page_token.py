@@ -1,0 +1,44 @@
+"""Opaque page tokens: an offset bound to the query that produced it.
+
+A token carries a fingerprint of the search it continues, so replaying it against another
+filter or order is refused instead of silently returning the wrong page.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Sequence
+
+from berth.errors import invalid
+
+
+def fingerprint(*parts: str | Sequence[str] | int | None) -> str:
+    canonical = json.dumps(parts, separators=(",", ":"), default=list)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def encode(offset: int, query: str) -> str:
+    payload = json.dumps({"offset": offset, "query": query}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode(token: str | None, query: str) -> int:
+    """The offset a token points at (0 for no token), or INVALID_PARAMETER_VALUE."""
+    if not token:
+        return 0
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        offset = payload["offset"]
+        token_query = payload["query"]
+    except (ValueError, binascii.Error, KeyError, TypeError) as exc:
+        raise invalid(f"Invalid page token {token!r}: it was not issued by this server.") from exc
+    if not isinstance(offset, int) or offset < 0 or token_query != query:
+        raise invalid(
+            f"Invalid page token {token!r}: it belongs to a different search. Repeat the "
+            "search with the same filter and order to continue it."
+        )
+    return offset

@@ -1,0 +1,96 @@
+"""Run search compiled to SQL: a filter on params, metrics, tags, attributes and datasets
+becomes ``EXISTS`` probes on primary keys, never a scan in Python."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, exists, not_, select
+
+from berth.tracking import tables as t
+from berth.tracking.search.grammar import Comparison, OrderKey
+from berth.tracking.search.predicates import compare, nulls_last
+
+DATASET_CONTEXT_TAG = "mlflow.data.context"
+
+_ATTRIBUTES: dict[str, Any] = {
+    "run_id": t.RunRow.run_id,
+    "run_name": t.RunRow.name,
+    "status": t.RunRow.status,
+    "artifact_uri": t.RunRow.artifact_uri,
+    "user_id": t.RunRow.user_id,
+    "start_time": t.RunRow.start_time,
+    "end_time": t.RunRow.end_time,
+}
+
+
+def compile_filter(comparisons: Sequence[Comparison]) -> list[ColumnElement[bool]]:
+    return [_condition(c) for c in comparisons]
+
+
+def _condition(c: Comparison) -> ColumnElement[bool]:
+    if c.kind == "attribute":
+        return compare(_ATTRIBUTES[c.key], c)
+    if c.kind == "metric":
+        m = t.LatestMetricRow
+        return exists().where(
+            m.run_id == t.RunRow.run_id, m.key == c.key, m.is_nan.is_(False), compare(m.value, c)
+        )
+    if c.kind in ("param", "tag"):
+        table: Any = t.ParamRow if c.kind == "param" else t.RunTagRow
+        owned = and_(table.run_id == t.RunRow.run_id, table.key == c.key)
+        if c.op == "IS NULL":
+            return not_(exists().where(owned))
+        if c.op == "IS NOT NULL":
+            return exists().where(owned)
+        return exists().where(owned, compare(table.value, c))
+    return _dataset_condition(c)
+
+
+def _dataset_condition(c: Comparison) -> ColumnElement[bool]:
+    used = and_(
+        t.InputRow.run_id == t.RunRow.run_id, t.InputRow.dataset_id == t.DatasetRow.dataset_id
+    )
+    if c.key == "context":
+        return exists().where(
+            used,
+            t.InputTagRow.input_id == t.InputRow.input_id,
+            t.InputTagRow.key == DATASET_CONTEXT_TAG,
+            compare(t.InputTagRow.value, c),
+        )
+    column = t.DatasetRow.name if c.key == "name" else t.DatasetRow.digest
+    return exists().where(used, compare(column, c))
+
+
+def compile_order(keys: Sequence[OrderKey]) -> list[Any]:
+    """MLflow's order: each key with missing values last (and NaN before missing for
+    metrics), then newest start time, then run id."""
+    clauses: list[Any] = []
+    for key in keys:
+        clauses.extend(_order_clauses(key))
+    if not any(k.kind == "attribute" and k.key == "start_time" for k in keys):
+        clauses.append(t.RunRow.start_time.desc())
+    clauses.append(t.RunRow.run_id)
+    return clauses
+
+
+def _order_clauses(key: OrderKey) -> list[Any]:
+    if key.kind == "attribute":
+        value: Any = _ATTRIBUTES[key.key]
+        rank: Any = nulls_last(value)
+    elif key.kind == "metric":
+        m = t.LatestMetricRow
+        owned = and_(m.run_id == t.RunRow.run_id, m.key == key.key)
+        value = select(m.value).where(owned).scalar_subquery()
+        is_nan = select(m.is_nan).where(owned).scalar_subquery()
+        rank = case((is_nan.is_(True), 1), (is_nan.is_(None), 2), else_=0)
+    else:
+        table: Any = t.ParamRow if key.kind == "param" else t.RunTagRow
+        value = (
+            select(table.value)
+            .where(table.run_id == t.RunRow.run_id, table.key == key.key)
+            .scalar_subquery()
+        )
+        rank = nulls_last(value)
+    return [rank, value if key.ascending else value.desc()]

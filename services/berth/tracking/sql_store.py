@@ -1,0 +1,967 @@
+"""The tracking store on SQLAlchemy: every query the slice runs, on PostgreSQL or SQLite.
+
+Methods take the caller's session; the service owns the transaction. Reads of many runs load
+their children with one ``IN`` query per table, never one query per run.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from berth.errors import already_exists, invalid, not_found
+from berth.tracking import tables as t
+from berth.tracking.entities import (
+    Dataset,
+    DatasetInput,
+    Experiment,
+    LifecycleStage,
+    LoggedModel,
+    LoggedModelStatus,
+    Metric,
+    ModelOutput,
+    Page,
+    Param,
+    Run,
+    RunInfo,
+    RunStatus,
+    Tag,
+    ViewType,
+)
+from berth.tracking.search import experiment_sql, logged_model_sql, page_token, run_sql
+from berth.tracking.search.grammar import (
+    parse_experiment_filter,
+    parse_experiment_order_by,
+    parse_logged_model_filter,
+    parse_run_filter,
+    parse_run_order_by,
+)
+
+RUN_NAME_TAG = "mlflow.runName"
+T = TypeVar("T")
+
+
+def _insert(session: AsyncSession, table: Any) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT on both PostgreSQL and SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def _stored_value(value: float) -> tuple[float, bool]:
+    """NaN is stored as 0 with ``is_nan`` set: SQLite would turn a NaN into NULL."""
+    return (0.0, True) if value != value else (value, False)
+
+
+def _read_value(value: float, is_nan: bool) -> float:
+    return float("nan") if is_nan else value
+
+
+class SqlTrackingStore:
+    def __init__(self, artifact_root: str) -> None:
+        self._artifact_root = artifact_root.rstrip("/")
+
+    # ------------------------------------------------------------------ experiments
+
+    async def ensure_default_experiment(self, session: AsyncSession, now: int) -> None:
+        """Experiment 0, "Default", exists in every store, as MLflow clients expect."""
+        statement = (
+            _insert(session, t.ExperimentRow)
+            .values(
+                experiment_id=0,
+                name="Default",
+                artifact_location=f"{self._artifact_root}/0",
+                lifecycle_stage=LifecycleStage.ACTIVE,
+                creation_time=now,
+                last_update_time=now,
+            )
+            .on_conflict_do_nothing()
+        )
+        await session.execute(statement)
+
+    async def create_experiment(
+        self,
+        session: AsyncSession,
+        name: str,
+        artifact_location: str | None,
+        tags: Sequence[Tag],
+        now: int,
+    ) -> str:
+        if await session.scalar(select(t.ExperimentRow.experiment_id).filter_by(name=name)):
+            raise already_exists(f"Experiment(name={name}) already exists.")
+        row = t.ExperimentRow(
+            name=name,
+            artifact_location=artifact_location or "",
+            lifecycle_stage=LifecycleStage.ACTIVE,
+            creation_time=now,
+            last_update_time=now,
+        )
+        try:
+            async with session.begin_nested():
+                session.add(row)
+                await session.flush()
+        except IntegrityError as exc:
+            raise already_exists(f"Experiment(name={name}) already exists.") from exc
+        if not artifact_location:
+            row.artifact_location = f"{self._artifact_root}/{row.experiment_id}"
+        session.add_all(
+            t.ExperimentTagRow(experiment_id=row.experiment_id, key=tag.key, value=tag.value)
+            for tag in tags
+        )
+        await session.flush()
+        return str(row.experiment_id)
+
+    async def get_experiment(self, session: AsyncSession, experiment_id: str) -> Experiment:
+        row = await self._experiment_row(session, experiment_id)
+        return (await self._experiments(session, [row]))[0]
+
+    async def get_experiment_by_name(self, session: AsyncSession, name: str) -> Experiment:
+        row = await session.scalar(select(t.ExperimentRow).filter_by(name=name))
+        if row is None:
+            raise not_found(f"Could not find experiment with name '{name}'")
+        return (await self._experiments(session, [row]))[0]
+
+    async def search_experiments(
+        self,
+        session: AsyncSession,
+        view_type: ViewType,
+        max_results: int,
+        filter_string: str | None,
+        order_by: Sequence[str],
+        token: str | None,
+    ) -> Page[Experiment]:
+        comparisons = parse_experiment_filter(filter_string)
+        order = parse_experiment_order_by(order_by)
+        query_id = page_token.fingerprint("experiments", view_type, filter_string, order_by)
+        offset = page_token.decode(token, query_id)
+        statement = (
+            select(t.ExperimentRow)
+            .where(t.ExperimentRow.lifecycle_stage.in_(view_type.stages()))
+            .where(*experiment_sql.compile_filter(comparisons))
+            .order_by(*experiment_sql.compile_order(order))
+            .offset(offset)
+            .limit(max_results + 1)
+        )
+        rows = list(await session.scalars(statement))
+        return self._page(
+            await self._experiments(session, rows[:max_results]),
+            rows,
+            max_results,
+            offset,
+            query_id,
+        )
+
+    async def rename_experiment(
+        self, session: AsyncSession, experiment_id: str, name: str, now: int
+    ) -> None:
+        row = await self._experiment_row(session, experiment_id)
+        if row.lifecycle_stage != LifecycleStage.ACTIVE:
+            raise invalid("Cannot rename a non-active experiment.")
+        if row.name != name and await session.scalar(
+            select(t.ExperimentRow.experiment_id).filter_by(name=name)
+        ):
+            raise already_exists(f"Experiment(name={name}) already exists.")
+        row.name = name
+        row.last_update_time = now
+
+    async def set_experiment_lifecycle(
+        self, session: AsyncSession, experiment_id: str, stage: LifecycleStage, now: int
+    ) -> None:
+        """Delete or restore an experiment together with its runs, as MLflow does."""
+        row = await self._experiment_row(session, experiment_id)
+        if row.experiment_id == 0 and stage is LifecycleStage.DELETED:
+            raise invalid(
+                "Cannot delete the default experiment '0'. This is an internally "
+                "reserved experiment."
+            )
+        current = (
+            LifecycleStage.DELETED if stage is LifecycleStage.ACTIVE else LifecycleStage.ACTIVE
+        )
+        if row.lifecycle_stage != current:
+            raise invalid(
+                f"Cannot {'restore' if stage is LifecycleStage.ACTIVE else 'delete'} experiment "
+                f"{experiment_id}: it is {row.lifecycle_stage}, expected {current}."
+            )
+        deleted_time = now if stage is LifecycleStage.DELETED else None
+        row.lifecycle_stage = stage
+        row.last_update_time = now
+        row.deleted_time = deleted_time
+        await session.execute(
+            update(t.RunRow)
+            .where(t.RunRow.experiment_id == row.experiment_id)
+            .values(lifecycle_stage=stage, deleted_time=deleted_time)
+        )
+
+    async def set_experiment_tag(
+        self, session: AsyncSession, experiment_id: str, tag: Tag, now: int
+    ) -> None:
+        row = await self._active_experiment_row(session, experiment_id)
+        await session.execute(
+            _insert(session, t.ExperimentTagRow)
+            .values(experiment_id=row.experiment_id, key=tag.key, value=tag.value)
+            .on_conflict_do_update(
+                index_elements=["experiment_id", "key"], set_={"value": tag.value}
+            )
+        )
+        row.last_update_time = now
+
+    async def delete_experiment_tag(
+        self, session: AsyncSession, experiment_id: str, key: str, now: int
+    ) -> None:
+        row = await self._active_experiment_row(session, experiment_id)
+        result = await session.execute(
+            delete(t.ExperimentTagRow).filter_by(experiment_id=row.experiment_id, key=key)
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            raise not_found(f"No tag with name: {key} in experiment with id {experiment_id}")
+        row.last_update_time = now
+
+    async def _experiment_row(self, session: AsyncSession, experiment_id: str) -> t.ExperimentRow:
+        row = None
+        if experiment_id.isdigit():
+            row = await session.get(t.ExperimentRow, int(experiment_id))
+        if row is None:
+            raise not_found(f"No Experiment with id={experiment_id} exists")
+        return row
+
+    async def _active_experiment_row(
+        self, session: AsyncSession, experiment_id: str
+    ) -> t.ExperimentRow:
+        row = await self._experiment_row(session, experiment_id)
+        if row.lifecycle_stage != LifecycleStage.ACTIVE:
+            raise invalid(
+                f"The experiment {experiment_id} must be in the 'active' state. "
+                f"Current state is {row.lifecycle_stage}."
+            )
+        return row
+
+    async def _experiments(
+        self, session: AsyncSession, rows: Sequence[t.ExperimentRow]
+    ) -> list[Experiment]:
+        ids = [row.experiment_id for row in rows]
+        tags: dict[int, list[Tag]] = defaultdict(list)
+        if ids:
+            for tag_row in await session.scalars(
+                select(t.ExperimentTagRow).where(t.ExperimentTagRow.experiment_id.in_(ids))
+            ):
+                tags[tag_row.experiment_id].append(Tag(tag_row.key, tag_row.value))
+        return [
+            Experiment(
+                experiment_id=str(row.experiment_id),
+                name=row.name,
+                artifact_location=row.artifact_location,
+                lifecycle_stage=LifecycleStage(row.lifecycle_stage),
+                creation_time=row.creation_time,
+                last_update_time=row.last_update_time,
+                tags=tuple(tags[row.experiment_id]),
+            )
+            for row in rows
+        ]
+
+    # ------------------------------------------------------------------ runs
+
+    async def create_run(
+        self,
+        session: AsyncSession,
+        experiment_id: str,
+        user_id: str,
+        start_time: int,
+        run_name: str,
+        tags: Sequence[Tag],
+    ) -> Run:
+        experiment = await self._active_experiment_row(session, experiment_id)
+        run_id = uuid.uuid4().hex
+        session.add(
+            t.RunRow(
+                run_id=run_id,
+                experiment_id=experiment.experiment_id,
+                name=run_name,
+                user_id=user_id,
+                status=RunStatus.RUNNING,
+                start_time=start_time,
+                end_time=None,
+                lifecycle_stage=LifecycleStage.ACTIVE,
+                artifact_uri=f"{experiment.artifact_location}/{run_id}/artifacts",
+            )
+        )
+        await session.flush()
+        await self._upsert_run_tags(session, run_id, tags)
+        return await self.get_run(session, run_id)
+
+    async def get_run(self, session: AsyncSession, run_id: str) -> Run:
+        row = await self._run_row(session, run_id)
+        return (await self._runs(session, [row]))[0]
+
+    async def update_run(
+        self,
+        session: AsyncSession,
+        run_id: str,
+        status: RunStatus | None,
+        end_time: int | None,
+        run_name: str | None,
+    ) -> RunInfo:
+        row = await self._active_run_row(session, run_id)
+        if status is not None:
+            row.status = status
+        if end_time is not None:
+            row.end_time = end_time
+        if run_name:
+            row.name = run_name
+            await self._upsert_run_tags(session, run_id, [Tag(RUN_NAME_TAG, run_name)])
+        return _run_info(row)
+
+    async def set_run_lifecycle(
+        self, session: AsyncSession, run_id: str, stage: LifecycleStage, now: int
+    ) -> None:
+        row = await self._run_row(session, run_id)
+        row.lifecycle_stage = stage
+        row.deleted_time = now if stage is LifecycleStage.DELETED else None
+
+    async def log_batch(
+        self,
+        session: AsyncSession,
+        run_id: str,
+        metrics: Sequence[Metric],
+        params: Sequence[Param],
+        tags: Sequence[Tag],
+    ) -> None:
+        """Params, tags and metrics of one run in a handful of multi-row statements."""
+        await self._active_run_row(session, run_id)
+        await self._insert_params(session, run_id, params)
+        await self._upsert_run_tags(session, run_id, tags)
+        await self._insert_metrics(session, run_id, metrics)
+
+    async def delete_run_tag(self, session: AsyncSession, run_id: str, key: str) -> None:
+        await self._active_run_row(session, run_id)
+        result = await session.execute(delete(t.RunTagRow).filter_by(run_id=run_id, key=key))
+        if not result.rowcount:  # type: ignore[attr-defined]
+            raise not_found(f"No tag with name: {key} in run with id {run_id}")
+
+    async def metric_history(
+        self,
+        session: AsyncSession,
+        run_id: str,
+        key: str,
+        max_results: int,
+        token: str | None,
+    ) -> Page[Metric]:
+        await self._run_row(session, run_id)
+        query_id = page_token.fingerprint("metric-history", run_id, key)
+        offset = page_token.decode(token, query_id)
+        statement = (
+            select(t.MetricRow)
+            .filter_by(run_id=run_id, key=key)
+            .order_by(t.MetricRow.step, t.MetricRow.timestamp, t.MetricRow.value)
+            .offset(offset)
+            .limit(max_results + 1)
+        )
+        rows = list(await session.scalars(statement))
+        return self._page(
+            [_metric(row) for row in rows[:max_results]], rows, max_results, offset, query_id
+        )
+
+    async def metric_history_sampled(
+        self,
+        session: AsyncSession,
+        run_ids: Sequence[str],
+        key: str,
+        start_step: int | None,
+        end_step: int | None,
+        max_points: int,
+    ) -> list[Metric]:
+        """Up to ``max_points`` evenly spread steps of each run's history, ends included."""
+        statement = select(t.MetricRow).where(
+            t.MetricRow.run_id.in_(run_ids), t.MetricRow.key == key
+        )
+        if start_step is not None:
+            statement = statement.where(t.MetricRow.step >= start_step)
+        if end_step is not None:
+            statement = statement.where(t.MetricRow.step <= end_step)
+        steps_by_run: dict[str, list[int]] = defaultdict(list)
+        step_rows = await session.execute(
+            statement.with_only_columns(t.MetricRow.run_id, t.MetricRow.step)
+            .distinct()
+            .order_by(t.MetricRow.run_id, t.MetricRow.step)
+        )
+        for row_run_id, step in step_rows:
+            steps_by_run[row_run_id].append(step)
+        chosen: set[tuple[str, int]] = set()
+        for row_run_id, steps in steps_by_run.items():
+            chosen.update((row_run_id, step) for step in _spread(steps, max_points))
+        if not chosen:
+            return []
+        rows = await session.scalars(
+            statement.where(t.MetricRow.step.in_({step for _, step in chosen})).order_by(
+                t.MetricRow.run_id, t.MetricRow.step, t.MetricRow.timestamp
+            )
+        )
+        return [_metric(row, with_run=True) for row in rows if (row.run_id, row.step) in chosen]
+
+    async def search_runs(
+        self,
+        session: AsyncSession,
+        experiment_ids: Sequence[str],
+        filter_string: str | None,
+        view_type: ViewType,
+        max_results: int,
+        order_by: Sequence[str],
+        token: str | None,
+    ) -> Page[Run]:
+        comparisons = parse_run_filter(filter_string)
+        order = parse_run_order_by(order_by)
+        query_id = page_token.fingerprint(
+            "runs", sorted(experiment_ids), filter_string, view_type, order_by
+        )
+        offset = page_token.decode(token, query_id)
+        ids = [int(e) for e in experiment_ids if e.isdigit()]
+        statement = (
+            select(t.RunRow)
+            .where(t.RunRow.experiment_id.in_(ids))
+            .where(t.RunRow.lifecycle_stage.in_(view_type.stages()))
+            .where(*run_sql.compile_filter(comparisons))
+            .order_by(*run_sql.compile_order(order))
+            .offset(offset)
+            .limit(max_results + 1)
+        )
+        rows = list(await session.scalars(statement))
+        return self._page(
+            await self._runs(session, rows[:max_results]), rows, max_results, offset, query_id
+        )
+
+    async def log_inputs(
+        self,
+        session: AsyncSession,
+        run_id: str,
+        datasets: Sequence[DatasetInput],
+        model_ids: Sequence[str],
+    ) -> None:
+        run = await self._active_run_row(session, run_id)
+        for dataset_input in datasets:
+            dataset_id = await self._dataset_id(session, run.experiment_id, dataset_input.dataset)
+            existing = await session.scalar(
+                select(t.InputRow.input_id).filter_by(run_id=run_id, dataset_id=dataset_id)
+            )
+            if existing is not None:
+                continue
+            input_id = uuid.uuid4().hex
+            session.add(t.InputRow(input_id=input_id, run_id=run_id, dataset_id=dataset_id))
+            await session.flush()
+            session.add_all(
+                t.InputTagRow(input_id=input_id, key=tag.key, value=tag.value)
+                for tag in dataset_input.tags
+            )
+        await self._require_models(session, model_ids)
+        if model_ids:
+            await session.execute(
+                _insert(session, t.RunModelInputRow)
+                .values([{"run_id": run_id, "model_id": m} for m in dict.fromkeys(model_ids)])
+                .on_conflict_do_nothing()
+            )
+        await session.flush()
+
+    async def log_outputs(
+        self, session: AsyncSession, run_id: str, outputs: Sequence[ModelOutput]
+    ) -> None:
+        await self._active_run_row(session, run_id)
+        await self._require_models(session, [o.model_id for o in outputs])
+        if outputs:
+            values = {
+                o.model_id: {"run_id": run_id, "model_id": o.model_id, "step": o.step}
+                for o in outputs
+            }
+            statement = _insert(session, t.RunModelOutputRow).values(list(values.values()))
+            await session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["run_id", "model_id"], set_={"step": statement.excluded.step}
+                )
+            )
+
+    async def _dataset_id(self, session: AsyncSession, experiment_id: int, dataset: Dataset) -> str:
+        existing = await session.scalar(
+            select(t.DatasetRow.dataset_id).filter_by(
+                experiment_id=experiment_id, name=dataset.name, digest=dataset.digest
+            )
+        )
+        if existing is not None:
+            return existing
+        dataset_id = uuid.uuid4().hex
+        session.add(
+            t.DatasetRow(
+                dataset_id=dataset_id,
+                experiment_id=experiment_id,
+                name=dataset.name,
+                digest=dataset.digest,
+                source_type=dataset.source_type,
+                source=dataset.source,
+                schema=dataset.schema,
+                profile=dataset.profile,
+            )
+        )
+        await session.flush()
+        return dataset_id
+
+    async def _run_row(self, session: AsyncSession, run_id: str) -> t.RunRow:
+        row = await session.get(t.RunRow, run_id)
+        if row is None:
+            raise not_found(f"Run with id={run_id} not found")
+        return row
+
+    async def _active_run_row(self, session: AsyncSession, run_id: str) -> t.RunRow:
+        row = await self._run_row(session, run_id)
+        if row.lifecycle_stage != LifecycleStage.ACTIVE:
+            raise invalid(
+                f"The run {run_id} must be in the 'active' state. "
+                f"Current state is {row.lifecycle_stage}."
+            )
+        return row
+
+    async def _insert_params(
+        self, session: AsyncSession, run_id: str, params: Sequence[Param]
+    ) -> None:
+        if not params:
+            return
+        rows = await session.execute(
+            select(t.ParamRow.key, t.ParamRow.value).where(
+                t.ParamRow.run_id == run_id, t.ParamRow.key.in_([p.key for p in params])
+            )
+        )
+        existing: dict[str, str] = {key: value for key, value in rows}
+        for param in params:
+            old = existing.get(param.key)
+            if old is not None and old != param.value:
+                raise invalid(
+                    "Changing param values is not allowed. "
+                    f"Param with key='{param.key}' was already logged with value='{old}' "
+                    f"for run ID='{run_id}'. Attempted logging new value '{param.value}'."
+                )
+        new = [
+            {"run_id": run_id, "key": p.key, "value": p.value}
+            for p in params
+            if p.key not in existing
+        ]
+        if new:
+            await session.execute(_insert(session, t.ParamRow).values(new).on_conflict_do_nothing())
+
+    async def _upsert_run_tags(
+        self, session: AsyncSession, run_id: str, tags: Sequence[Tag]
+    ) -> None:
+        if not tags:
+            return
+        latest = {tag.key: tag.value for tag in tags}
+        statement = _insert(session, t.RunTagRow).values(
+            [{"run_id": run_id, "key": k, "value": v} for k, v in latest.items()]
+        )
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["run_id", "key"], set_={"value": statement.excluded.value}
+            )
+        )
+        if RUN_NAME_TAG in latest:
+            await session.execute(
+                update(t.RunRow).filter_by(run_id=run_id).values(name=latest[RUN_NAME_TAG])
+            )
+
+    async def _insert_metrics(
+        self, session: AsyncSession, run_id: str, metrics: Sequence[Metric]
+    ) -> None:
+        if not metrics:
+            return
+        rows = []
+        for metric in metrics:
+            value, is_nan = _stored_value(metric.value)
+            rows.append(
+                {
+                    "run_id": run_id,
+                    "key": metric.key,
+                    "step": metric.step,
+                    "timestamp": metric.timestamp,
+                    "value": value,
+                    "is_nan": is_nan,
+                    "model_id": metric.model_id,
+                    "dataset_name": metric.dataset_name,
+                    "dataset_digest": metric.dataset_digest,
+                }
+            )
+        await session.execute(_insert(session, t.MetricRow).values(rows).on_conflict_do_nothing())
+        await self._upsert_latest_metrics(session, rows)
+        model_rows = [
+            {
+                k: row[k]
+                for k in (
+                    "model_id",
+                    "key",
+                    "step",
+                    "timestamp",
+                    "run_id",
+                    "value",
+                    "is_nan",
+                    "dataset_name",
+                    "dataset_digest",
+                )
+            }
+            for row in rows
+            if row["model_id"]
+        ]
+        if model_rows:
+            await self._require_models(session, [str(row["model_id"]) for row in model_rows])
+            statement = _insert(session, t.LoggedModelMetricRow).values(model_rows)
+            await session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["model_id", "key", "step", "timestamp", "run_id"],
+                    set_={"value": statement.excluded.value, "is_nan": statement.excluded.is_nan},
+                )
+            )
+
+    async def _upsert_latest_metrics(
+        self, session: AsyncSession, rows: Sequence[dict[str, Any]]
+    ) -> None:
+        """One upsert: a key's latest value is its greatest (step, timestamp, value)."""
+        newest: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            current = newest.get(row["key"])
+            if current is None or _latest_order(row) > _latest_order(current):
+                newest[row["key"]] = row
+        values = [
+            {k: row[k] for k in ("run_id", "key", "step", "timestamp", "value", "is_nan")}
+            for row in newest.values()
+        ]
+        statement = _insert(session, t.LatestMetricRow).values(values)
+        new, old = statement.excluded, t.LatestMetricRow.__table__.c
+        newer = or_(
+            new.step > old.step,
+            and_(new.step == old.step, new.timestamp > old.timestamp),
+            and_(new.step == old.step, new.timestamp == old.timestamp, new.value > old.value),
+        )
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["run_id", "key"],
+                set_={c: getattr(new, c) for c in ("step", "timestamp", "value", "is_nan")},
+                where=newer,
+            )
+        )
+
+    async def _runs(self, session: AsyncSession, rows: Sequence[t.RunRow]) -> list[Run]:
+        """Runs with their data, loading each child table once for all of them."""
+        ids = [row.run_id for row in rows]
+        if not ids:
+            return []
+        tags = await _grouped(session, t.RunTagRow, t.RunTagRow.run_id, ids)
+        params = await _grouped(session, t.ParamRow, t.ParamRow.run_id, ids)
+        metrics = await _grouped(session, t.LatestMetricRow, t.LatestMetricRow.run_id, ids)
+        outputs = await _grouped(session, t.RunModelOutputRow, t.RunModelOutputRow.run_id, ids)
+        model_inputs = await _grouped(session, t.RunModelInputRow, t.RunModelInputRow.run_id, ids)
+        datasets = await self._dataset_inputs(session, ids)
+        return [
+            Run(
+                info=_run_info(row),
+                metrics=tuple(
+                    Metric(m.key, _read_value(m.value, m.is_nan), m.timestamp, m.step)
+                    for m in metrics[row.run_id]
+                ),
+                params=tuple(Param(p.key, p.value) for p in params[row.run_id]),
+                tags=tuple(Tag(tag.key, tag.value) for tag in tags[row.run_id]),
+                dataset_inputs=tuple(datasets[row.run_id]),
+                model_inputs=tuple(m.model_id for m in model_inputs[row.run_id]),
+                model_outputs=tuple(ModelOutput(o.model_id, o.step) for o in outputs[row.run_id]),
+            )
+            for row in rows
+        ]
+
+    async def _dataset_inputs(
+        self, session: AsyncSession, run_ids: Sequence[str]
+    ) -> dict[str, list[DatasetInput]]:
+        result = await session.execute(
+            select(t.InputRow, t.DatasetRow)
+            .join(t.DatasetRow, t.DatasetRow.dataset_id == t.InputRow.dataset_id)
+            .where(t.InputRow.run_id.in_(run_ids))
+        )
+        pairs: list[tuple[t.InputRow, t.DatasetRow]] = [(i, d) for i, d in result]
+        input_tags = await _grouped(
+            session, t.InputTagRow, t.InputTagRow.input_id, [i.input_id for i, _ in pairs]
+        )
+        by_run: dict[str, list[DatasetInput]] = defaultdict(list)
+        for input_row, dataset in pairs:
+            by_run[input_row.run_id].append(
+                DatasetInput(
+                    dataset=Dataset(
+                        name=dataset.name,
+                        digest=dataset.digest,
+                        source_type=dataset.source_type,
+                        source=dataset.source,
+                        schema=dataset.schema,
+                        profile=dataset.profile,
+                    ),
+                    tags=tuple(Tag(g.key, g.value) for g in input_tags[input_row.input_id]),
+                )
+            )
+        return by_run
+
+    # ------------------------------------------------------------------ logged models
+
+    async def create_logged_model(
+        self,
+        session: AsyncSession,
+        experiment_id: str,
+        name: str | None,
+        model_type: str | None,
+        source_run_id: str | None,
+        params: Sequence[Param],
+        tags: Sequence[Tag],
+        now: int,
+    ) -> LoggedModel:
+        experiment = await self._active_experiment_row(session, experiment_id)
+        if source_run_id:
+            await self._run_row(session, source_run_id)
+        model_id = f"m-{uuid.uuid4().hex}"
+        session.add(
+            t.LoggedModelRow(
+                model_id=model_id,
+                experiment_id=experiment.experiment_id,
+                name=name or _random_model_name(model_id),
+                artifact_location=f"{experiment.artifact_location}/models/{model_id}/artifacts",
+                creation_timestamp_ms=now,
+                last_updated_timestamp_ms=now,
+                status=LoggedModelStatus.PENDING,
+                status_message=None,
+                lifecycle_stage=LifecycleStage.ACTIVE,
+                model_type=model_type or None,
+                source_run_id=source_run_id or None,
+            )
+        )
+        await session.flush()
+        await self.log_logged_model_params(session, model_id, params, now)
+        await self.set_logged_model_tags(session, model_id, tags, now)
+        return await self.get_logged_model(session, model_id)
+
+    async def get_logged_model(self, session: AsyncSession, model_id: str) -> LoggedModel:
+        row = await self._logged_model_row(session, model_id)
+        return (await self._logged_models(session, [row]))[0]
+
+    async def finalize_logged_model(
+        self, session: AsyncSession, model_id: str, status: LoggedModelStatus, now: int
+    ) -> LoggedModel:
+        row = await self._logged_model_row(session, model_id)
+        row.status = status
+        row.last_updated_timestamp_ms = now
+        return (await self._logged_models(session, [row]))[0]
+
+    async def delete_logged_model(self, session: AsyncSession, model_id: str, now: int) -> None:
+        row = await self._logged_model_row(session, model_id)
+        row.lifecycle_stage = LifecycleStage.DELETED
+        row.last_updated_timestamp_ms = now
+
+    async def set_logged_model_tags(
+        self, session: AsyncSession, model_id: str, tags: Sequence[Tag], now: int
+    ) -> None:
+        row = await self._logged_model_row(session, model_id)
+        if not tags:
+            return
+        latest = {tag.key: tag.value for tag in tags}
+        statement = _insert(session, t.LoggedModelTagRow).values(
+            [{"model_id": model_id, "key": k, "value": v} for k, v in latest.items()]
+        )
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["model_id", "key"], set_={"value": statement.excluded.value}
+            )
+        )
+        row.last_updated_timestamp_ms = now
+
+    async def delete_logged_model_tag(
+        self, session: AsyncSession, model_id: str, key: str, now: int
+    ) -> None:
+        row = await self._logged_model_row(session, model_id)
+        result = await session.execute(
+            delete(t.LoggedModelTagRow).filter_by(model_id=model_id, key=key)
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            raise not_found(f"No tag with key {key!r} found for model with ID {model_id!r}.")
+        row.last_updated_timestamp_ms = now
+
+    async def log_logged_model_params(
+        self, session: AsyncSession, model_id: str, params: Sequence[Param], now: int
+    ) -> None:
+        row = await self._logged_model_row(session, model_id)
+        if not params:
+            return
+        latest = {p.key: p.value for p in params}
+        statement = _insert(session, t.LoggedModelParamRow).values(
+            [{"model_id": model_id, "key": k, "value": v} for k, v in latest.items()]
+        )
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["model_id", "key"], set_={"value": statement.excluded.value}
+            )
+        )
+        row.last_updated_timestamp_ms = now
+
+    async def search_logged_models(
+        self,
+        session: AsyncSession,
+        experiment_ids: Sequence[str],
+        filter_string: str | None,
+        datasets: Sequence[tuple[str, str | None]],
+        max_results: int,
+        order_by: Sequence[logged_model_sql.ModelOrder],
+        token: str | None,
+    ) -> Page[LoggedModel]:
+        comparisons = parse_logged_model_filter(filter_string)
+        query_id = page_token.fingerprint(
+            "logged-models",
+            sorted(experiment_ids),
+            filter_string,
+            [f"{d[0]}@{d[1]}" for d in datasets],
+            [repr(o) for o in order_by],
+        )
+        offset = page_token.decode(token, query_id)
+        ids = [int(e) for e in experiment_ids if e.isdigit()]
+        statement = (
+            select(t.LoggedModelRow)
+            .where(t.LoggedModelRow.experiment_id.in_(ids))
+            .where(t.LoggedModelRow.lifecycle_stage == LifecycleStage.ACTIVE)
+            .where(*logged_model_sql.compile_filter(comparisons, datasets))
+            .order_by(*logged_model_sql.compile_order(order_by, datasets))
+            .offset(offset)
+            .limit(max_results + 1)
+        )
+        rows = list(await session.scalars(statement))
+        return self._page(
+            await self._logged_models(session, rows[:max_results]),
+            rows,
+            max_results,
+            offset,
+            query_id,
+        )
+
+    async def _logged_model_row(self, session: AsyncSession, model_id: str) -> t.LoggedModelRow:
+        row = await session.get(t.LoggedModelRow, model_id)
+        if row is None or row.lifecycle_stage != LifecycleStage.ACTIVE:
+            raise not_found(f"Logged model with ID '{model_id}' not found.")
+        return row
+
+    async def _require_models(self, session: AsyncSession, model_ids: Iterable[str]) -> None:
+        wanted = set(model_ids)
+        if not wanted:
+            return
+        found = set(
+            await session.scalars(
+                select(t.LoggedModelRow.model_id).where(t.LoggedModelRow.model_id.in_(wanted))
+            )
+        )
+        missing = sorted(wanted - found)
+        if missing:
+            raise not_found(f"Logged model with ID '{missing[0]}' not found.")
+
+    async def _logged_models(
+        self, session: AsyncSession, rows: Sequence[t.LoggedModelRow]
+    ) -> list[LoggedModel]:
+        ids = [row.model_id for row in rows]
+        if not ids:
+            return []
+        tags = await _grouped(session, t.LoggedModelTagRow, t.LoggedModelTagRow.model_id, ids)
+        params = await _grouped(session, t.LoggedModelParamRow, t.LoggedModelParamRow.model_id, ids)
+        metrics = await _grouped(
+            session, t.LoggedModelMetricRow, t.LoggedModelMetricRow.model_id, ids
+        )
+        return [
+            LoggedModel(
+                model_id=row.model_id,
+                experiment_id=str(row.experiment_id),
+                name=row.name,
+                artifact_location=row.artifact_location,
+                creation_timestamp_ms=row.creation_timestamp_ms,
+                last_updated_timestamp_ms=row.last_updated_timestamp_ms,
+                status=LoggedModelStatus(row.status),
+                status_message=row.status_message,
+                model_type=row.model_type,
+                source_run_id=row.source_run_id,
+                tags=tuple(Tag(g.key, g.value) for g in tags[row.model_id]),
+                params=tuple(Param(p.key, p.value) for p in params[row.model_id]),
+                metrics=tuple(
+                    Metric(
+                        key=m.key,
+                        value=_read_value(m.value, m.is_nan),
+                        timestamp=m.timestamp,
+                        step=m.step,
+                        run_id=m.run_id,
+                        model_id=m.model_id,
+                        dataset_name=m.dataset_name,
+                        dataset_digest=m.dataset_digest,
+                    )
+                    for m in metrics[row.model_id]
+                ),
+            )
+            for row in rows
+        ]
+
+    # ------------------------------------------------------------------ shared
+
+    @staticmethod
+    def _page(
+        items: list[T], rows: Sequence[object], max_results: int, offset: int, query_id: str
+    ) -> Page[T]:
+        """Callers fetch one row more than a page: its presence means a next page exists."""
+        more = len(rows) > max_results
+        return Page(items, page_token.encode(offset + max_results, query_id) if more else None)
+
+
+async def _grouped(
+    session: AsyncSession, table: Any, column: Any, keys: Sequence[str]
+) -> dict[str, list[Any]]:
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    if keys:
+        for row in await session.scalars(select(table).where(column.in_(keys))):
+            grouped[getattr(row, column.key)].append(row)
+    return grouped
+
+
+def _latest_order(row: dict[str, Any]) -> tuple[int, int, float]:
+    return (row["step"], row["timestamp"], row["value"])
+
+
+def _spread(steps: Sequence[int], count: int) -> list[int]:
+    """``count`` steps spread evenly over ``steps`` (sorted), always keeping both ends."""
+    if len(steps) <= count:
+        return list(steps)
+    if count == 1:
+        return [steps[0]]
+    stride = (len(steps) - 1) / (count - 1)
+    return sorted({steps[round(i * stride)] for i in range(count)})
+
+
+def _run_info(row: t.RunRow) -> RunInfo:
+    return RunInfo(
+        run_id=row.run_id,
+        run_name=row.name,
+        experiment_id=str(row.experiment_id),
+        user_id=row.user_id,
+        status=RunStatus(row.status),
+        start_time=row.start_time,
+        end_time=row.end_time,
+        artifact_uri=row.artifact_uri,
+        lifecycle_stage=LifecycleStage(row.lifecycle_stage),
+    )
+
+
+def _metric(row: t.MetricRow, *, with_run: bool = False) -> Metric:
+    return Metric(
+        key=row.key,
+        value=_read_value(row.value, row.is_nan),
+        timestamp=row.timestamp,
+        step=row.step,
+        run_id=row.run_id if with_run else None,
+        model_id=row.model_id,
+        dataset_name=row.dataset_name,
+        dataset_digest=row.dataset_digest,
+    )
+
+
+def _random_model_name(model_id: str) -> str:
+    return f"model-{model_id[2:10]}"

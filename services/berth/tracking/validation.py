@@ -1,0 +1,161 @@
+"""MLflow's limits on what may be logged, checked before anything is written.
+
+Messages name the offending field (``metrics[3].value``) so a client can tell which entry
+of a batch was refused.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from berth.errors import invalid
+from berth.tracking.entities import Dataset, DatasetInput, Metric, Param, Tag
+
+MAX_KEY_LENGTH = 250
+MAX_PARAM_VALUE_LENGTH = 6000
+MAX_TAG_VALUE_LENGTH = 8000
+MAX_EXPERIMENT_NAME_LENGTH = 500
+MAX_EXPERIMENT_TAG_VALUE_LENGTH = 20000
+MAX_METRICS_PER_BATCH = 1000
+MAX_PARAMS_TAGS_PER_BATCH = 100
+MAX_ENTITIES_PER_BATCH = 1000
+MAX_DATASETS_PER_BATCH = 1000
+MAX_DATASET_NAME_LENGTH = 500
+MAX_DATASET_DIGEST_LENGTH = 36
+MAX_DATASET_SOURCE_LENGTH = 65535
+MAX_DATASET_SCHEMA_LENGTH = 1048575
+MAX_DATASET_PROFILE_LENGTH = 16777215
+MAX_INPUT_TAG_KEY_LENGTH = 255
+MAX_INPUT_TAG_VALUE_LENGTH = 500
+MAX_INT64 = 2**63 - 1
+
+_KEY_CHARACTERS = re.compile(r"^[/\w.\- :]*$")
+_RUN_ID = re.compile(r"^[a-zA-Z0-9][\w\-]{0,255}$")
+
+
+def _at(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def validate_key(key: str, path: str = "key") -> None:
+    """Keys may become file names, so they are restricted to a safe alphabet and shape."""
+    if not key:
+        raise invalid(f"Missing value for parameter '{path}'. Names must be non-empty.")
+    if len(key) > MAX_KEY_LENGTH:
+        raise invalid(f"'{path}' exceeds the maximum length of {MAX_KEY_LENGTH} characters.")
+    if not _KEY_CHARACTERS.match(key):
+        raise invalid(
+            f"Invalid value {key!r} for parameter '{path}'. Names may only contain "
+            "alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colons (:) "
+            "and slashes (/)."
+        )
+    normalized = posixpath.normpath(key)
+    if normalized != key or normalized == "." or normalized.startswith(("..", "/")):
+        raise invalid(
+            f"Invalid value {key!r} for parameter '{path}'. Names must not resolve to other "
+            f"names when treated as paths; this one resolves to {normalized!r}."
+        )
+
+
+def validate_length(path: str, value: str | None, limit: int) -> None:
+    if value is not None and len(value) > limit:
+        raise invalid(f"'{path}' exceeds the maximum length of {limit} characters.")
+
+
+def validate_metric(metric: Metric, path: str = "") -> None:
+    validate_key(metric.key, _at(path, "key"))
+    if metric.timestamp < 0:
+        raise invalid(
+            f"Invalid value {metric.timestamp} for parameter '{_at(path, 'timestamp')}': "
+            f"metric '{metric.key}' timestamp must be a nonnegative long (64-bit integer)."
+        )
+
+
+def validate_param(param: Param, path: str = "") -> None:
+    validate_key(param.key, _at(path, "key"))
+    validate_length(_at(path, "value"), param.value, MAX_PARAM_VALUE_LENGTH)
+
+
+def validate_tag(tag: Tag, path: str = "") -> None:
+    validate_key(tag.key, _at(path, "key"))
+    validate_length(_at(path, "value"), tag.value, MAX_TAG_VALUE_LENGTH)
+
+
+def validate_experiment_tag(tag: Tag) -> None:
+    validate_key(tag.key, "key")
+    validate_length("value", tag.value, MAX_EXPERIMENT_TAG_VALUE_LENGTH)
+
+
+def validate_experiment_name(name: str) -> None:
+    if not name:
+        raise invalid("Invalid experiment name: ''. Experiment names must be non-empty.")
+    validate_length("name", name, MAX_EXPERIMENT_NAME_LENGTH)
+
+
+def validate_run_id(run_id: str, path: str = "run_id") -> None:
+    if not _RUN_ID.match(run_id):
+        raise invalid(f"Invalid value {run_id!r} for parameter '{path}': not a run ID.")
+
+
+def _validate_batch_size(entity: str, limit: int, count: int) -> None:
+    if count > limit:
+        raise invalid(
+            f"A batch logging request can contain at most {limit} {entity}. Got {count} "
+            f"{entity}. Please split up {entity} across multiple requests and try again."
+        )
+
+
+def validate_batch(metrics: Sequence[Metric], params: Sequence[Param], tags: Sequence[Tag]) -> None:
+    """MLflow's batch limits, then every entry, then unique param keys."""
+    _validate_batch_size("metrics", MAX_METRICS_PER_BATCH, len(metrics))
+    _validate_batch_size("params", MAX_PARAMS_TAGS_PER_BATCH, len(params))
+    _validate_batch_size("tags", MAX_PARAMS_TAGS_PER_BATCH, len(tags))
+    _validate_batch_size(
+        "metrics, params, and tags",
+        MAX_ENTITIES_PER_BATCH,
+        len(metrics) + len(params) + len(tags),
+    )
+    for index, metric in enumerate(metrics):
+        validate_metric(metric, f"metrics[{index}]")
+    for index, param in enumerate(params):
+        validate_param(param, f"params[{index}]")
+    for index, tag in enumerate(tags):
+        validate_tag(tag, f"tags[{index}]")
+    duplicates = sorted(key for key, count in Counter(p.key for p in params).items() if count > 1)
+    if duplicates:
+        raise invalid(
+            f"Duplicate parameter keys have been submitted: {duplicates}. Please ensure "
+            "the request contains only one param value per param key."
+        )
+
+
+def validate_dataset_inputs(inputs: Sequence[DatasetInput]) -> None:
+    _validate_batch_size("datasets", MAX_DATASETS_PER_BATCH, len(inputs))
+    for index, dataset_input in enumerate(inputs):
+        path = f"datasets[{index}]"
+        _validate_dataset(dataset_input.dataset, f"{path}.dataset")
+        for tag_index, tag in enumerate(dataset_input.tags):
+            tag_path = f"{path}.tags[{tag_index}]"
+            if not tag.key:
+                raise invalid(f"Missing value for parameter '{tag_path}.key'.")
+            validate_length(f"{tag_path}.key", tag.key, MAX_INPUT_TAG_KEY_LENGTH)
+            validate_length(f"{tag_path}.value", tag.value, MAX_INPUT_TAG_VALUE_LENGTH)
+
+
+def _validate_dataset(dataset: Dataset, path: str) -> None:
+    for name, value in (
+        ("name", dataset.name),
+        ("digest", dataset.digest),
+        ("source_type", dataset.source_type),
+        ("source", dataset.source),
+    ):
+        if not value:
+            raise invalid(f"Missing value for parameter '{path}.{name}'.")
+    validate_length(f"{path}.name", dataset.name, MAX_DATASET_NAME_LENGTH)
+    validate_length(f"{path}.digest", dataset.digest, MAX_DATASET_DIGEST_LENGTH)
+    validate_length(f"{path}.source", dataset.source, MAX_DATASET_SOURCE_LENGTH)
+    validate_length(f"{path}.schema", dataset.schema, MAX_DATASET_SCHEMA_LENGTH)
+    validate_length(f"{path}.profile", dataset.profile, MAX_DATASET_PROFILE_LENGTH)

@@ -1,0 +1,1 @@
+"""Transport plumbing, written once for every slice."""

@@ -1,0 +1,102 @@
+"""MLflow's JSON dialect of protobuf messages.
+
+MLflow renders messages as proto JSON with proto field names, except that 64-bit integers
+are JSON numbers rather than strings; requests are parsed leniently (unknown fields ignored).
+Query strings of GET requests are turned into the same JSON first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+from google.protobuf import json_format
+from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.message import Message
+
+from berth.errors import invalid
+
+M = TypeVar("M", bound=Message)
+
+_INT64_TYPES = frozenset(
+    {
+        FieldDescriptor.TYPE_INT64,
+        FieldDescriptor.TYPE_UINT64,
+        FieldDescriptor.TYPE_SINT64,
+        FieldDescriptor.TYPE_FIXED64,
+        FieldDescriptor.TYPE_SFIXED64,
+    }
+)
+
+
+def message_to_dict(message: Message) -> dict[str, Any]:
+    rendered = json_format.MessageToDict(message, preserving_proto_field_name=True)
+    _int64_as_numbers(message.DESCRIPTOR, rendered)
+    return rendered
+
+
+def message_to_json(message: Message) -> bytes:
+    return json.dumps(message_to_dict(message), separators=(",", ":")).encode()
+
+
+def _int64_as_numbers(descriptor: Any, rendered: dict[str, Any]) -> None:
+    for name, value in rendered.items():
+        field = descriptor.fields_by_name.get(name)
+        if field is None:
+            continue
+        if field.message_type is not None and not field.message_type.GetOptions().map_entry:
+            for item in value if isinstance(value, list) else [value]:
+                _int64_as_numbers(field.message_type, item)
+        elif field.type in _INT64_TYPES:
+            rendered[name] = [int(v) for v in value] if isinstance(value, list) else int(value)
+
+
+def parse_json_body(body: bytes, message_type: type[M]) -> M:
+    """A request message from a JSON body; an empty body is an empty request."""
+    if not body.strip():
+        return message_type()
+    try:
+        document = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise invalid(f"Malformed JSON in the request body: {exc}") from exc
+    if not isinstance(document, dict):
+        raise invalid("The request body must be a JSON object.")
+    return parse_dict(document, message_type)
+
+
+def parse_query(query: Mapping[str, Sequence[str]], message_type: type[M]) -> M:
+    """A request message from a query string, typed by the message's fields as MLflow does."""
+    document: dict[str, Any] = {}
+    for field in message_type.DESCRIPTOR.fields:
+        values = query.get(field.name)
+        if not values:
+            continue
+        if field.is_repeated:
+            document[field.name] = list(values)
+        elif field.type == FieldDescriptor.TYPE_BOOL:
+            document[field.name] = _parse_bool(field.name, values[-1])
+        else:
+            document[field.name] = values[-1]
+    return parse_dict(document, message_type)
+
+
+def parse_dict(document: dict[str, Any], message_type: type[M]) -> M:
+    message = message_type()
+    try:
+        json_format.ParseDict(document, message, ignore_unknown_fields=True)
+    except json_format.ParseError as exc:
+        raise invalid(f"Invalid value in the request: {_field_error(exc)}") from exc
+    return message
+
+
+def _parse_bool(name: str, value: str) -> bool:
+    lowered = value.lower()
+    if lowered not in ("true", "false"):
+        raise invalid(f"Invalid value {value!r} for parameter '{name}': must be 'true' or 'false'.")
+    return lowered == "true"
+
+
+def _field_error(exc: json_format.ParseError) -> str:
+    """protobuf's message, which names the field path, without its parser jargon."""
+    return str(exc).replace("Failed to parse ", "").replace(" field: ", ": ").rstrip(".") + "."

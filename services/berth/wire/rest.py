@@ -1,0 +1,118 @@
+"""The REST edge: routes from the handler table, MLflow's error bodies, request limits."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from google.protobuf.message import Message
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from berth.errors import BerthError, ErrorCode, invalid
+from berth.wire.json import message_to_json, parse_dict, parse_json_body, parse_query
+from berth.wire.rpc import Endpoint, Rpc
+
+log = logging.getLogger(__name__)
+
+JSON = "application/json"
+
+
+def error_response(code: ErrorCode, message: str, status: int | None = None) -> JSONResponse:
+    return JSONResponse(
+        {"error_code": code.name, "message": message},
+        status_code=status or code.http_status,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Failures outside the rpc routes (unknown path, wrong method) in MLflow's error body.
+
+    Inside rpc routes, ``serve`` turns every exception into the error body itself, so no
+    traceback reaches a client and nothing is logged twice.
+    """
+
+    async def on_berth_error(_request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, BerthError)
+        return error_response(exc.code, exc.message)
+
+    async def on_http_error(_request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 404:
+            return error_response(ErrorCode.ENDPOINT_NOT_FOUND, "No API endpoint at this path.")
+        if exc.status_code == 405:
+            return error_response(
+                ErrorCode.ENDPOINT_NOT_FOUND, "This endpoint does not accept that method.", 405
+            )
+        return error_response(ErrorCode.BAD_REQUEST, str(exc.detail), exc.status_code)
+
+    app.add_exception_handler(BerthError, on_berth_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused as soon as it is known to exceed ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(int(declared), limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(size, limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(size: int, limit: int) -> BerthError:
+    return invalid(f"Request bodies must be at most {limit} bytes, got at least {size} bytes.")
+
+
+def mount(app: FastAPI, rpcs: Sequence[Rpc], max_request_bytes: int) -> None:
+    for rpc in rpcs:
+        for endpoint in rpc.endpoints():
+            app.add_api_route(
+                endpoint.path,
+                _endpoint_function(rpc, endpoint, max_request_bytes),
+                methods=[endpoint.method],
+                name=f"{rpc.name}:{endpoint.path}",
+                include_in_schema=endpoint.path.startswith("/api/"),
+            )
+
+
+def _endpoint_function(
+    rpc: Rpc, endpoint: Endpoint, limit: int
+) -> Callable[[Request], Awaitable[Response]]:
+    path_fields = endpoint.path_fields
+    read_query = endpoint.method in ("GET", "DELETE")
+
+    async def serve(request: Request) -> Response:
+        try:
+            message = await _request_message(request, rpc, read_query, limit)
+            if path_fields:
+                _bind_path(message, request.path_params, path_fields)
+            response = await rpc.handler(message)
+        except BerthError as exc:
+            return error_response(exc.code, exc.message)
+        except Exception:
+            log.exception("unhandled error serving %s %s", request.method, request.url.path)
+            return error_response(ErrorCode.INTERNAL_ERROR, "Internal server error; see the log.")
+        return Response(message_to_json(response), media_type=JSON)
+
+    serve.__name__ = rpc.name
+    return serve
+
+
+async def _request_message(request: Request, rpc: Rpc, read_query: bool, limit: int) -> Message:
+    body = await read_body(request, limit)
+    if read_query and not body.strip():
+        query = {key: request.query_params.getlist(key) for key in request.query_params}
+        return parse_query(query, rpc.request_type)
+    return parse_json_body(body, rpc.request_type)
+
+
+def _bind_path(message: Message, params: dict[str, str], fields: Sequence[str]) -> None:
+    values = {name: params[name] for name in fields}
+    message.MergeFrom(parse_dict(values, type(message)))

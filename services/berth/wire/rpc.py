@@ -1,0 +1,85 @@
+"""The handler table: each rpc of a service, bound to the async function that serves it.
+
+A slice declares its handlers as an object with one ``async`` method per rpc, named in
+snake_case after it (``CreateExperiment`` -> ``create_experiment``); each takes the request
+message and returns the response message. The REST edge (``rest.py``) mounts every rpc at the
+paths its ``(berth.v1.rpc)`` option declares; the gRPC edge registers the same table as a
+servicer, so a handler is written once for both transports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from google.protobuf.descriptor import MethodDescriptor, ServiceDescriptor
+from google.protobuf.message import Message
+from google.protobuf.message_factory import GetMessageClass
+
+from berth.proto import http_pb2
+
+Handler = Callable[[Any], Awaitable[Message]]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One REST binding: HTTP method and the full path, ``{field}`` marking path parameters."""
+
+    method: str
+    path: str
+
+    @property
+    def path_fields(self) -> list[str]:
+        return re.findall(r"{([^}]+)}", self.path)
+
+
+@dataclass(frozen=True)
+class Rpc:
+    method: MethodDescriptor
+    handler: Handler
+    request_type: type[Message]
+    response_type: type[Message]
+    options: http_pb2.RpcOptions
+
+    @property
+    def name(self) -> str:
+        return self.method.name
+
+    def endpoints(self) -> list[Endpoint]:
+        """Each declared path under both the API prefix and the UI's ``ajax-api`` prefix."""
+        return [
+            Endpoint(e.method, f"/{prefix}/{e.version or '2.0'}{e.path}")
+            for e in self.options.endpoints
+            for prefix in ("api", "ajax-api")
+        ]
+
+
+def handler_name(rpc_name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", rpc_name).lower()
+
+
+def rpc_options(method: MethodDescriptor) -> http_pb2.RpcOptions:
+    options: Any = method.GetOptions()
+    rpc: http_pb2.RpcOptions = options.Extensions[http_pb2.rpc]
+    return rpc
+
+
+def bind(service: ServiceDescriptor, handlers: object) -> list[Rpc]:
+    """The table for ``service``: fails at start-up if any rpc lacks its handler."""
+    return list(_bind(service, handlers))
+
+
+def _bind(service: ServiceDescriptor, handlers: object) -> Iterator[Rpc]:
+    for method in service.methods:
+        handler = getattr(handlers, handler_name(method.name), None)
+        if handler is None:
+            raise TypeError(f"{type(handlers).__name__} has no handler for rpc {method.name}")
+        yield Rpc(
+            method=method,
+            handler=handler,
+            request_type=GetMessageClass(method.input_type),
+            response_type=GetMessageClass(method.output_type),
+            options=rpc_options(method),
+        )

@@ -1,0 +1,87 @@
+"""A real ``berth server`` subprocess per database, and the released mlflow client aimed at it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"berth server exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"berth server did not become healthy:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def berth_url(module_database_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A berth server subprocess on the module's database, once on SQLite, once on PostgreSQL."""
+    store_uri = module_database_uri
+    workdir = tmp_path_factory.mktemp("berth-server")
+    port = _free_port()
+    log = workdir / "server.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BERTH_", "MLFLOW_"))}
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "berth",
+                "server",
+                "--backend-store-uri",
+                store_uri,
+                "--artifacts-destination",
+                str(workdir / "mlartifacts"),
+                "--port",
+                str(port),
+            ],
+            cwd=workdir,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def client(berth_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The released mlflow client, configured only through MLFLOW_TRACKING_URI."""
+    import mlflow
+
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", berth_url)
+    mlflow.set_tracking_uri(berth_url)
+    yield mlflow.MlflowClient()
+    while mlflow.active_run():
+        mlflow.end_run()
