@@ -308,8 +308,7 @@ class TrackingHandlers:
         await self._service.set_logged_model_tags(
             request.model_id, convert.tags_from_proto(request.tags)
         )
-        model = await self._service.get_logged_model(request.model_id)
-        return pb.SetLoggedModelTags.Response(model=convert.logged_model_to_proto(model))
+        return pb.SetLoggedModelTags.Response()
 
     async def delete_logged_model_tag(
         self, request: pb.DeleteLoggedModelTag

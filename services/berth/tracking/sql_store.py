@@ -176,19 +176,12 @@ class SqlTrackingStore:
     ) -> None:
         """Delete or restore an experiment together with its runs, as MLflow does."""
         row = await self._experiment_row(session, experiment_id)
-        if row.experiment_id == 0 and stage is LifecycleStage.DELETED:
-            raise invalid(
-                "Cannot delete the default experiment '0'. This is an internally "
-                "reserved experiment."
-            )
         current = (
             LifecycleStage.DELETED if stage is LifecycleStage.ACTIVE else LifecycleStage.ACTIVE
         )
         if row.lifecycle_stage != current:
-            raise invalid(
-                f"Cannot {'restore' if stage is LifecycleStage.ACTIVE else 'delete'} experiment "
-                f"{experiment_id}: it is {row.lifecycle_stage}, expected {current}."
-            )
+            # As MLflow: deleting looks among active experiments only, restoring among deleted.
+            raise not_found(f"No Experiment with id={experiment_id} exists")
         deleted_time = now if stage is LifecycleStage.DELETED else None
         row.lifecycle_stage = stage
         row.last_update_time = now
@@ -224,9 +217,7 @@ class SqlTrackingStore:
         row.last_update_time = now
 
     async def _experiment_row(self, session: AsyncSession, experiment_id: str) -> t.ExperimentRow:
-        row = None
-        if experiment_id.isdigit():
-            row = await session.get(t.ExperimentRow, int(experiment_id))
+        row = await session.get(t.ExperimentRow, experiment_key(experiment_id))
         if row is None:
             raise not_found(f"No Experiment with id={experiment_id} exists")
         return row
@@ -420,7 +411,7 @@ class SqlTrackingStore:
             "runs", sorted(experiment_ids), filter_string, view_type, order_by
         )
         offset = page_token.decode(token, query_id)
-        ids = [int(e) for e in experiment_ids if e.isdigit()]
+        ids = [experiment_key(e) for e in experiment_ids]
         statement = (
             select(t.RunRow)
             .where(t.RunRow.experiment_id.in_(ids))
@@ -821,7 +812,7 @@ class SqlTrackingStore:
             [repr(o) for o in order_by],
         )
         offset = page_token.decode(token, query_id)
-        ids = [int(e) for e in experiment_ids if e.isdigit()]
+        ids = [experiment_key(e) for e in experiment_ids]
         statement = (
             select(t.LoggedModelRow)
             .where(t.LoggedModelRow.experiment_id.in_(ids))
@@ -910,6 +901,15 @@ class SqlTrackingStore:
         """Callers fetch one row more than a page: its presence means a next page exists."""
         more = len(rows) > max_results
         return Page(items, page_token.encode(offset + max_results, query_id) if more else None)
+
+
+def experiment_key(experiment_id: str) -> int:
+    """The stored key of an experiment id; ids are decimal integers, as MLflow's."""
+    if not experiment_id.isascii() or not experiment_id.isdigit():
+        raise invalid(
+            f"Invalid experiment ID '{experiment_id}'. Experiment ID must be a valid integer."
+        )
+    return int(experiment_id)
 
 
 async def _grouped(

@@ -28,7 +28,7 @@ def compile_filter(comparisons: Sequence[Comparison]) -> list[ColumnElement[bool
 def _condition(c: Comparison) -> ColumnElement[bool]:
     if c.kind == "attribute":
         if c.key == "experiment_id":
-            return compare(t.ExperimentRow.experiment_id, _as_integers(c))
+            return _experiment_id_condition(c)
         return compare(_ATTRIBUTES[c.key], c)
     tag = t.ExperimentTagRow
     owned = and_(tag.experiment_id == t.ExperimentRow.experiment_id, tag.key == c.key)
@@ -39,11 +39,15 @@ def _condition(c: Comparison) -> ColumnElement[bool]:
     return exists().where(owned, compare(tag.value, c))
 
 
-def _as_integers(c: Comparison) -> Comparison:
-    value = c.value
-    if isinstance(value, tuple):
-        return Comparison(c.kind, c.key, c.op, tuple(v for v in value if str(v).isdigit()))
-    return Comparison(c.kind, c.key, c.op, int(str(value)) if str(value).isdigit() else -1)
+def _experiment_id_condition(c: Comparison) -> ColumnElement[bool]:
+    """Ids are quoted in filters but stored as integers (the grammar checked they are)."""
+    ids = [int(v) for v in c.value] if isinstance(c.value, tuple) else [int(str(c.value))]
+    column = t.ExperimentRow.experiment_id
+    if c.op == "IN":
+        return column.in_(ids)
+    if c.op == "NOT IN":
+        return column.not_in(ids)
+    return column == ids[0] if c.op == "=" else column != ids[0]
 
 
 def compile_order(keys: Sequence[OrderKey]) -> list[Any]:

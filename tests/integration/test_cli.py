@@ -1,0 +1,65 @@
+"""``berth db`` and the schema gate of ``berth server``, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from berth.cli import main
+from berth.db.engine import create_engine
+from berth.db.migrate import head_revision
+
+
+def _set_revision(store_uri: str, revision: str) -> None:
+    async def update() -> None:
+        engine = create_engine(store_uri)
+        async with engine.begin() as connection:
+            await connection.execute(
+                text("UPDATE alembic_version SET version_num = :r"), {"r": revision}
+            )
+        await engine.dispose()
+
+    asyncio.run(update())
+
+
+def test_db_upgrade_brings_an_empty_database_to_head(database_uri: str) -> None:
+    result = CliRunner().invoke(main, ["db", "upgrade", "--backend-store-uri", database_uri])
+    assert result.exit_code == 0, result.output
+    assert f"Database is at revision {head_revision()}" in result.output
+
+
+def test_db_current_reports_the_revision_and_that_it_is_current(
+    migrated_database_uri: str,
+) -> None:
+    result = CliRunner().invoke(
+        main, ["db", "current", "--backend-store-uri", migrated_database_uri]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"{head_revision()} (current;")
+
+
+def test_db_current_reads_the_uri_from_the_environment(migrated_database_uri: str) -> None:
+    result = CliRunner().invoke(
+        main, ["db", "current"], env={"BERTH_BACKEND_STORE_URI": migrated_database_uri}
+    )
+    assert result.exit_code == 0, result.output
+    assert head_revision() in result.output
+
+
+def test_server_refuses_a_schema_it_does_not_know_and_says_what_to_do(
+    migrated_database_uri: str,
+) -> None:
+    _set_revision(migrated_database_uri, "9999")
+    result = CliRunner().invoke(
+        main, ["server", "--backend-store-uri", migrated_database_uri, "--port", "1"]
+    )
+    assert result.exit_code == 2
+    assert "9999" in result.output
+
+
+def test_server_rejects_an_unsupported_backend_store_uri() -> None:
+    result = CliRunner().invoke(main, ["server", "--backend-store-uri", "mysql://u@h/db"])
+    assert result.exit_code != 0
+    assert "Unsupported backend store" in result.output
