@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 import uuid
+from pathlib import Path
 
 import mlflow
 import pandas as pd
@@ -307,3 +308,24 @@ def test_metric_history_bulk_interval(client: mlflow.MlflowClient, berth_url: st
     assert len(steps) == 10
     assert steps[0] == 0
     assert steps[-1] == 99
+
+
+def test_logged_artifacts_are_listed_by_the_client_and_the_server(
+    client: mlflow.MlflowClient, berth_url: str, tmp_path: Path
+) -> None:
+    import requests
+
+    (tmp_path / "notes.txt").write_text("hello")
+    (tmp_path / "plots").mkdir()
+    (tmp_path / "plots" / "loss.csv").write_text("1,2\n")
+    mlflow.set_experiment(_name("artifacts"))
+    with mlflow.start_run() as run:
+        mlflow.log_artifact(str(tmp_path / "notes.txt"))
+        mlflow.log_artifacts(str(tmp_path / "plots"), artifact_path="plots")
+    assert sorted(f.path for f in client.list_artifacts(run.info.run_id)) == ["notes.txt", "plots"]
+    response = requests.get(
+        f"{berth_url}/api/2.0/mlflow/artifacts/list",
+        params={"run_id": run.info.run_id, "path": "plots"},
+        timeout=10,
+    )
+    assert response.json()["files"] == [{"path": "plots/loss.csv", "is_dir": False, "file_size": 4}]
