@@ -251,9 +251,7 @@ class TrackingService:
                 "it must be a positive integer."
             )
         async with self._db.transaction() as session:
-            return await self._store.metric_history(
-                session, run_id, key, max_results or 2**62, page_token
-            )
+            return await self._store.metric_history(session, run_id, key, max_results, page_token)
 
     async def metric_history_sampled(
         self,

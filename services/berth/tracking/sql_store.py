@@ -340,20 +340,21 @@ class SqlTrackingStore:
         session: AsyncSession,
         run_id: str,
         key: str,
-        max_results: int,
+        max_results: int | None,
         token: str | None,
     ) -> Page[Metric]:
+        """One key's history in step order; without ``max_results``, all of it (as MLflow)."""
         await self._run_row(session, run_id)
-        query_id = page_token.fingerprint("metric-history", run_id, key)
-        offset = page_token.decode(token, query_id)
         statement = (
             select(t.MetricRow)
             .filter_by(run_id=run_id, key=key)
             .order_by(t.MetricRow.step, t.MetricRow.timestamp, t.MetricRow.value)
-            .offset(offset)
-            .limit(max_results + 1)
         )
-        rows = list(await session.scalars(statement))
+        if max_results is None:
+            return Page([_metric(row) for row in await session.scalars(statement)])
+        query_id = page_token.fingerprint("metric-history", run_id, key)
+        offset = page_token.decode(token, query_id)
+        rows = list(await session.scalars(statement.offset(offset).limit(max_results + 1)))
         return self._page(
             [_metric(row) for row in rows[:max_results]], rows, max_results, offset, query_id
         )

@@ -109,7 +109,12 @@ class TrackingStore(Protocol):
     async def delete_run_tag(self, session: AsyncSession, run_id: str, key: str) -> None: ...
 
     async def metric_history(
-        self, session: AsyncSession, run_id: str, key: str, max_results: int, token: str | None
+        self,
+        session: AsyncSession,
+        run_id: str,
+        key: str,
+        max_results: int | None,
+        token: str | None,
     ) -> Page[Metric]: ...
 
     async def metric_history_sampled(
