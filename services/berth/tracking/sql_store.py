@@ -452,9 +452,8 @@ class SqlTrackingStore:
         await self._require_models(session, model_ids)
         if model_ids:
             await session.execute(
-                _insert(session, t.RunModelInputRow)
-                .values([{"run_id": run_id, "model_id": m} for m in dict.fromkeys(model_ids)])
-                .on_conflict_do_nothing()
+                _insert(session, t.RunModelInputRow).on_conflict_do_nothing(),
+                [{"run_id": run_id, "model_id": m} for m in dict.fromkeys(model_ids)],
             )
         await session.flush()
 
@@ -468,11 +467,12 @@ class SqlTrackingStore:
                 o.model_id: {"run_id": run_id, "model_id": o.model_id, "step": o.step}
                 for o in outputs
             }
-            statement = _insert(session, t.RunModelOutputRow).values(list(values.values()))
+            statement = _insert(session, t.RunModelOutputRow)
             await session.execute(
                 statement.on_conflict_do_update(
                     index_elements=["run_id", "model_id"], set_={"step": statement.excluded.step}
-                )
+                ),
+                list(values.values()),
             )
 
     async def _dataset_id(self, session: AsyncSession, experiment_id: int, dataset: Dataset) -> str:
@@ -539,7 +539,7 @@ class SqlTrackingStore:
             if p.key not in existing
         ]
         if new:
-            await session.execute(_insert(session, t.ParamRow).values(new).on_conflict_do_nothing())
+            await session.execute(_insert(session, t.ParamRow).on_conflict_do_nothing(), new)
 
     async def _upsert_run_tags(
         self, session: AsyncSession, run_id: str, tags: Sequence[Tag]
@@ -547,14 +547,7 @@ class SqlTrackingStore:
         if not tags:
             return
         latest = {tag.key: tag.value for tag in tags}
-        statement = _insert(session, t.RunTagRow).values(
-            [{"run_id": run_id, "key": k, "value": v} for k, v in latest.items()]
-        )
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["run_id", "key"], set_={"value": statement.excluded.value}
-            )
-        )
+        await _upsert_key_values(session, t.RunTagRow, "run_id", run_id, latest)
         if RUN_NAME_TAG in latest:
             await session.execute(
                 update(t.RunRow).filter_by(run_id=run_id).values(name=latest[RUN_NAME_TAG])
@@ -581,7 +574,7 @@ class SqlTrackingStore:
                     "dataset_digest": metric.dataset_digest,
                 }
             )
-        await session.execute(_insert(session, t.MetricRow).values(rows).on_conflict_do_nothing())
+        await session.execute(_insert(session, t.MetricRow).on_conflict_do_nothing(), rows)
         await self._upsert_latest_metrics(session, rows)
         model_rows = [
             {
@@ -603,12 +596,13 @@ class SqlTrackingStore:
         ]
         if model_rows:
             await self._require_models(session, [str(row["model_id"]) for row in model_rows])
-            statement = _insert(session, t.LoggedModelMetricRow).values(model_rows)
+            statement = _insert(session, t.LoggedModelMetricRow)
             await session.execute(
                 statement.on_conflict_do_update(
                     index_elements=["model_id", "key", "step", "timestamp", "run_id"],
                     set_={"value": statement.excluded.value, "is_nan": statement.excluded.is_nan},
-                )
+                ),
+                model_rows,
             )
 
     async def _upsert_latest_metrics(
@@ -624,7 +618,7 @@ class SqlTrackingStore:
             {k: row[k] for k in ("run_id", "key", "step", "timestamp", "value", "is_nan")}
             for row in newest.values()
         ]
-        statement = _insert(session, t.LatestMetricRow).values(values)
+        statement = _insert(session, t.LatestMetricRow)
         new, old = statement.excluded, t.LatestMetricRow.__table__.c
         newer = or_(
             new.step > old.step,
@@ -636,7 +630,8 @@ class SqlTrackingStore:
                 index_elements=["run_id", "key"],
                 set_={c: getattr(new, c) for c in ("step", "timestamp", "value", "is_nan")},
                 where=newer,
-            )
+            ),
+            values,
         )
 
     async def _runs(self, session: AsyncSession, rows: Sequence[t.RunRow]) -> list[Run]:
@@ -756,14 +751,7 @@ class SqlTrackingStore:
         if not tags:
             return
         latest = {tag.key: tag.value for tag in tags}
-        statement = _insert(session, t.LoggedModelTagRow).values(
-            [{"model_id": model_id, "key": k, "value": v} for k, v in latest.items()]
-        )
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["model_id", "key"], set_={"value": statement.excluded.value}
-            )
-        )
+        await _upsert_key_values(session, t.LoggedModelTagRow, "model_id", model_id, latest)
         row.last_updated_timestamp_ms = now
 
     async def delete_logged_model_tag(
@@ -784,14 +772,7 @@ class SqlTrackingStore:
         if not params:
             return
         latest = {p.key: p.value for p in params}
-        statement = _insert(session, t.LoggedModelParamRow).values(
-            [{"model_id": model_id, "key": k, "value": v} for k, v in latest.items()]
-        )
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["model_id", "key"], set_={"value": statement.excluded.value}
-            )
-        )
+        await _upsert_key_values(session, t.LoggedModelParamRow, "model_id", model_id, latest)
         row.last_updated_timestamp_ms = now
 
     async def search_logged_models(
@@ -911,6 +892,19 @@ def experiment_key(experiment_id: str) -> int:
             f"Invalid experiment ID '{experiment_id}'. Experiment ID must be a valid integer."
         )
     return int(experiment_id)
+
+
+async def _upsert_key_values(
+    session: AsyncSession, table: Any, owner_column: str, owner: str, values: dict[str, str]
+) -> None:
+    """Set key/value rows (tags, model params) of one owner; the last value of a key wins."""
+    statement = _insert(session, table)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[owner_column, "key"], set_={"value": statement.excluded.value}
+        ),
+        [{owner_column: owner, "key": key, "value": value} for key, value in values.items()],
+    )
 
 
 async def _grouped(
