@@ -73,6 +73,11 @@ def main() -> None:
 def server(**options: Any) -> None:
     """Run the Berth server (tracking API) under uvicorn."""
     settings = _settings(options)
+    if settings.artifacts_only:
+        raise click.UsageError(
+            "--artifacts-only needs the artifact service, which this version of Berth does "
+            "not include yet; run without it (clients write artifacts to the artifact root)."
+        )
     _prepare_schema(settings.backend_store_uri)
     for name, value in settings.model_dump(exclude_none=True).items():
         os.environ[f"BERTH_{name.upper()}"] = str(value)

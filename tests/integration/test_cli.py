@@ -63,3 +63,9 @@ def test_server_rejects_an_unsupported_backend_store_uri() -> None:
     result = CliRunner().invoke(main, ["server", "--backend-store-uri", "mysql://u@h/db"])
     assert result.exit_code != 0
     assert "Unsupported backend store" in result.output
+
+
+def test_server_refuses_artifacts_only_until_the_artifact_service_exists() -> None:
+    result = CliRunner().invoke(main, ["server", "--artifacts-only"])
+    assert result.exit_code == 2
+    assert "artifact service" in result.output
