@@ -30,10 +30,8 @@ MAX_DATASET_SCHEMA_LENGTH = 1048575
 MAX_DATASET_PROFILE_LENGTH = 16777215
 MAX_INPUT_TAG_KEY_LENGTH = 255
 MAX_INPUT_TAG_VALUE_LENGTH = 500
-MAX_INT64 = 2**63 - 1
 
 _KEY_CHARACTERS = re.compile(r"^[/\w.\- :]*$")
-_RUN_ID = re.compile(r"^[a-zA-Z0-9][\w\-]{0,255}$")
 
 
 def _at(path: str, name: str) -> str:
@@ -93,11 +91,6 @@ def validate_experiment_name(name: str) -> None:
     if not name:
         raise invalid("Invalid experiment name: ''. Experiment names must be non-empty.")
     validate_length("name", name, MAX_EXPERIMENT_NAME_LENGTH)
-
-
-def validate_run_id(run_id: str, path: str = "run_id") -> None:
-    if not _RUN_ID.match(run_id):
-        raise invalid(f"Invalid value {run_id!r} for parameter '{path}': not a run ID.")
 
 
 def _validate_batch_size(entity: str, limit: int, count: int) -> None:
