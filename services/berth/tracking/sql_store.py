@@ -111,11 +111,11 @@ class SqlTrackingStore:
             raise already_exists(f"Experiment(name={name}) already exists.") from exc
         if not artifact_location:
             row.artifact_location = f"{self._artifact_root}/{row.experiment_id}"
-        session.add_all(
-            t.ExperimentTagRow(experiment_id=row.experiment_id, key=tag.key, value=tag.value)
-            for tag in tags
-        )
-        await session.flush()
+        if tags:
+            latest = {tag.key: tag.value for tag in tags}
+            await _upsert_key_values(
+                session, t.ExperimentTagRow, "experiment_id", row.experiment_id, latest
+            )
         return str(row.experiment_id)
 
     async def get_experiment(self, session: AsyncSession, experiment_id: str) -> Experiment:
@@ -305,7 +305,9 @@ class SqlTrackingStore:
             row.end_time = end_time
         if run_name:
             row.name = run_name
-            await self._upsert_run_tags(session, run_id, [Tag(RUN_NAME_TAG, run_name)])
+            await _upsert_key_values(
+                session, t.RunTagRow, "run_id", run_id, {RUN_NAME_TAG: run_name}
+            )
         return _run_info(row)
 
     async def set_run_lifecycle(
@@ -350,10 +352,11 @@ class SqlTrackingStore:
             .filter_by(run_id=run_id, key=key)
             .order_by(t.MetricRow.step, t.MetricRow.timestamp, t.MetricRow.value)
         )
-        if max_results is None:
-            return Page([_metric(row) for row in await session.scalars(statement)])
         query_id = page_token.fingerprint("metric-history", run_id, key)
         offset = page_token.decode(token, query_id)
+        if max_results is None:
+            rest = await session.scalars(statement.offset(offset))
+            return Page([_metric(row) for row in rest])
         rows = list(await session.scalars(statement.offset(offset).limit(max_results + 1)))
         return self._page(
             [_metric(row) for row in rows[:max_results]], rows, max_results, offset, query_id
@@ -445,10 +448,9 @@ class SqlTrackingStore:
             input_id = uuid.uuid4().hex
             session.add(t.InputRow(input_id=input_id, run_id=run_id, dataset_id=dataset_id))
             await session.flush()
-            session.add_all(
-                t.InputTagRow(input_id=input_id, key=tag.key, value=tag.value)
-                for tag in dataset_input.tags
-            )
+            if dataset_input.tags:
+                latest = {tag.key: tag.value for tag in dataset_input.tags}
+                await _upsert_key_values(session, t.InputTagRow, "input_id", input_id, latest)
         await self._require_models(session, model_ids)
         if model_ids:
             await session.execute(
@@ -800,7 +802,7 @@ class SqlTrackingStore:
             .where(t.LoggedModelRow.experiment_id.in_(ids))
             .where(t.LoggedModelRow.lifecycle_stage == LifecycleStage.ACTIVE)
             .where(*logged_model_sql.compile_filter(comparisons, datasets))
-            .order_by(*logged_model_sql.compile_order(order_by, datasets))
+            .order_by(*logged_model_sql.compile_order(order_by))
             .offset(offset)
             .limit(max_results + 1)
         )
@@ -895,7 +897,7 @@ def experiment_key(experiment_id: str) -> int:
 
 
 async def _upsert_key_values(
-    session: AsyncSession, table: Any, owner_column: str, owner: str, values: dict[str, str]
+    session: AsyncSession, table: Any, owner_column: str, owner: str | int, values: dict[str, str]
 ) -> None:
     """Set key/value rows (tags, model params) of one owner; the last value of a key wins."""
     statement = _insert(session, table)
@@ -922,11 +924,12 @@ def _latest_order(row: dict[str, Any]) -> tuple[int, int, float]:
 
 
 def _spread(steps: Sequence[int], count: int) -> list[int]:
-    """``count`` steps spread evenly over ``steps`` (sorted), always keeping both ends."""
+    """``count`` steps spread evenly over ``steps`` (sorted), keeping both ends (the last
+    alone when only one is asked for, as MLflow)."""
     if len(steps) <= count:
         return list(steps)
     if count == 1:
-        return [steps[0]]
+        return [steps[-1]]
     stride = (len(steps) - 1) / (count - 1)
     return sorted({steps[round(i * stride)] for i in range(count)})
 

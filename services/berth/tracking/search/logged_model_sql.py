@@ -41,7 +41,15 @@ class ModelOrder:
 def compile_filter(
     comparisons: Sequence[Comparison], datasets: Datasets
 ) -> list[ColumnElement[bool]]:
-    return [_condition(c, datasets) for c in comparisons]
+    """The filter's conditions; naming datasets also keeps only models with a metric on one
+    of them (as MLflow), which metric comparisons already require."""
+    conditions = [_condition(c, datasets) for c in comparisons]
+    if datasets and not any(c.kind == "metric" for c in comparisons):
+        m = t.LoggedModelMetricRow
+        conditions.append(
+            exists().where(m.model_id == t.LoggedModelRow.model_id, _in_datasets(datasets))
+        )
+    return conditions
 
 
 def _condition(c: Comparison, datasets: Datasets) -> ColumnElement[bool]:
@@ -101,12 +109,16 @@ def _status_numbers(c: Comparison) -> Comparison:
     return Comparison(c.kind, c.key, c.op, numbers)
 
 
-def compile_order(orders: Sequence[ModelOrder], datasets: Datasets) -> list[Any]:
-    """Newest first unless told otherwise; the model id breaks ties."""
+def compile_order(orders: Sequence[ModelOrder]) -> list[Any]:
+    """The requested order, then newest first, then the model id (as MLflow breaks ties)."""
     clauses: list[Any] = []
     for order in orders:
         clauses.extend(_order_clauses(order))
-    if not orders:
+    if not any(
+        _ATTRIBUTES.get(o.field_name.removeprefix("attributes."))
+        is t.LoggedModelRow.creation_timestamp_ms
+        for o in orders
+    ):
         clauses.append(t.LoggedModelRow.creation_timestamp_ms.desc())
     clauses.append(t.LoggedModelRow.model_id)
     return clauses

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, not_, select
+from sqlalchemy import ColumnElement, and_, case, exists, not_, or_, select
 
 from berth.tracking import tables as t
 from berth.tracking.search.grammar import Comparison, OrderKey
@@ -34,9 +34,11 @@ def _condition(c: Comparison) -> ColumnElement[bool]:
         return compare(_ATTRIBUTES[c.key], c)
     if c.kind == "metric":
         m = t.LatestMetricRow
-        return exists().where(
-            m.run_id == t.RunRow.run_id, m.key == c.key, m.is_nan.is_(False), compare(m.value, c)
-        )
+        # NaN equals nothing, so it is "!=" every number, as in MLflow.
+        matches = and_(m.is_nan.is_(False), compare(m.value, c))
+        if c.op == "!=":
+            matches = or_(matches, m.is_nan.is_(True))
+        return exists().where(m.run_id == t.RunRow.run_id, m.key == c.key, matches)
     if c.kind in ("param", "tag"):
         table: Any = t.ParamRow if c.kind == "param" else t.RunTagRow
         owned = and_(table.run_id == t.RunRow.run_id, table.key == c.key)
