@@ -27,12 +27,17 @@ def fully_decoded(text: str) -> str:
     raise invalid("Invalid path: it is percent-encoded too many times.")
 
 
+def has_control_characters(text: str) -> bool:
+    """C0, DEL and C1 controls (Unicode category Cc), NUL included."""
+    return any(unicodedata.category(ch) == "Cc" for ch in text)
+
+
 def canonical_relative_path(path: str | None) -> str:
     """A safe relative artifact path ('' for the root), or INVALID_PARAMETER_VALUE."""
     if not path:
         return ""
     decoded = fully_decoded(path)
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in decoded):
+    if has_control_characters(decoded):
         raise invalid(f"Invalid path {path!r}: control characters are not allowed.")
     if "\\" in decoded or "#" in decoded or "?" in decoded:
         raise invalid(f"Invalid path {path!r}: '\\', '#' and '?' are not allowed.")

@@ -9,6 +9,10 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
+RUN_NAME_TAG = "mlflow.runName"
+"""The run tag MLflow mirrors a run's name into."""
+
+
 class LifecycleStage(enum.StrEnum):
     ACTIVE = "active"
     DELETED = "deleted"

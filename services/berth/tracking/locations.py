@@ -12,21 +12,25 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from berth.artifacts.paths import canonical_relative_path, fully_decoded
+from berth.artifacts.paths import canonical_relative_path, fully_decoded, has_control_characters
 from berth.errors import BerthError, ErrorCode, invalid
 from berth.tracking.entities import FileInfo
+from berth.tracking.validation import validate_length
 
 REMOTE_SCHEMES = frozenset({"s3", "gs", "wasbs", "abfss", "hdfs", "mlflow-artifacts"})
+# Runs and logged models append up to 52 characters to it within 1000-character columns.
+MAX_ARTIFACT_LOCATION_LENGTH = 900
 
 
 def validate_artifact_location(uri: str) -> str:
     decoded = fully_decoded(uri)
-    if any(ord(ch) < 32 for ch in decoded) or "\\" in decoded:
+    if has_control_characters(decoded) or "\\" in decoded:
         raise invalid(
             f"Invalid artifact location {uri!r}: control characters and '\\' are not allowed."
         )
+    validate_length("artifact_location", uri, MAX_ARTIFACT_LOCATION_LENGTH)
     parts = urlsplit(decoded)
-    if parts.scheme not in REMOTE_SCHEMES:
+    if parts.scheme not in REMOTE_SCHEMES or urlsplit(uri).scheme != parts.scheme:
         allowed = ", ".join(sorted(REMOTE_SCHEMES))
         raise invalid(
             f"Invalid artifact location {uri!r}: the scheme must be one of {allowed}; "
@@ -54,7 +58,7 @@ class ArtifactLister:
                 f"This server does not read artifacts at {root_uri}; list them with the "
                 "client, which reads that store directly.",
             )
-        return await asyncio.to_thread(_list_directory, self._root, base, relative)
+        return await asyncio.to_thread(_list_directory, base, relative)
 
 
 def _local_path(uri: str) -> Path | None:
@@ -66,9 +70,9 @@ def _local_path(uri: str) -> Path | None:
     return None
 
 
-def _list_directory(root: Path, base: Path, relative: str) -> list[FileInfo]:
+def _list_directory(base: Path, relative: str) -> list[FileInfo]:
     directory = (base / relative).resolve()
-    if not directory.is_relative_to(root):
+    if not directory.is_relative_to(base):
         raise invalid(f"Invalid path {relative!r}: it leads outside the artifact root.")
     if not directory.is_dir():
         return []

@@ -14,6 +14,7 @@ from berth.db.transaction import Database
 from berth.errors import invalid
 from berth.tracking import validation
 from berth.tracking.entities import (
+    RUN_NAME_TAG,
     DatasetInput,
     Experiment,
     FileInfo,
@@ -33,7 +34,6 @@ from berth.tracking.entities import (
 from berth.tracking.locations import ArtifactLister, validate_artifact_location
 from berth.tracking.names import random_run_name
 from berth.tracking.search.logged_model_sql import ModelOrder
-from berth.tracking.sql_store import RUN_NAME_TAG
 from berth.tracking.store import TrackingStore
 
 SEARCH_MAX_RESULTS_DEFAULT = 1000
@@ -145,7 +145,8 @@ class TrackingService:
                 f"different values (run_name='{run_name}', {RUN_NAME_TAG}='{tagged_name}')."
             )
         name = run_name or tagged_name or random_run_name()
-        validation.validate_length("run_name", name, validation.MAX_TAG_VALUE_LENGTH)
+        validation.validate_length("run_name", name, validation.MAX_RUN_NAME_LENGTH)
+        validation.validate_length("user_id", user_id, validation.MAX_USER_ID_LENGTH)
         all_tags = [*tags] if tagged_name else [*tags, Tag(RUN_NAME_TAG, name)]
         async with self._db.transaction() as session:
             return await self._store.create_run(
@@ -164,7 +165,7 @@ class TrackingService:
         run_name: str | None,
     ) -> RunInfo:
         if run_name:
-            validation.validate_length("run_name", run_name, validation.MAX_TAG_VALUE_LENGTH)
+            validation.validate_length("run_name", run_name, validation.MAX_RUN_NAME_LENGTH)
         async with self._db.transaction() as session:
             return await self._store.update_run(session, run_id, status, end_time, run_name)
 
@@ -317,8 +318,8 @@ class TrackingService:
         params: Sequence[Param],
         tags: Sequence[Tag],
     ) -> LoggedModel:
-        if name:
-            validation.validate_length("name", name, validation.MAX_EXPERIMENT_NAME_LENGTH)
+        validation.validate_length("name", name, validation.MAX_LOGGED_MODEL_NAME_LENGTH)
+        validation.validate_length("model_type", model_type, validation.MAX_MODEL_TYPE_LENGTH)
         for index, param in enumerate(params):
             validation.validate_param(param, f"params[{index}]")
         for index, tag in enumerate(tags):

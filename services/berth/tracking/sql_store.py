@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from berth.errors import already_exists, invalid, not_found
 from berth.tracking import tables as t
 from berth.tracking.entities import (
+    RUN_NAME_TAG,
     Dataset,
     DatasetInput,
     Experiment,
@@ -44,7 +45,6 @@ from berth.tracking.search.grammar import (
     parse_run_order_by,
 )
 
-RUN_NAME_TAG = "mlflow.runName"
 T = TypeVar("T")
 
 
@@ -889,7 +889,7 @@ class SqlTrackingStore:
 
 def experiment_key(experiment_id: str) -> int:
     """The stored key of an experiment id; ids are decimal integers, as MLflow's."""
-    if not experiment_id.isascii() or not experiment_id.isdigit():
+    if not experiment_id.isascii() or not experiment_id.isdigit() or len(experiment_id) > 18:
         raise invalid(
             f"Invalid experiment ID '{experiment_id}'. Experiment ID must be a valid integer."
         )

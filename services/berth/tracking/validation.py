@@ -12,12 +12,17 @@ from collections import Counter
 from collections.abc import Sequence
 
 from berth.errors import invalid
-from berth.tracking.entities import Dataset, DatasetInput, Metric, Param, Tag
+from berth.tracking.entities import RUN_NAME_TAG, Dataset, DatasetInput, Metric, Param, Tag
 
 MAX_KEY_LENGTH = 250
 MAX_PARAM_VALUE_LENGTH = 6000
 MAX_TAG_VALUE_LENGTH = 8000
 MAX_EXPERIMENT_NAME_LENGTH = 500
+MAX_RUN_NAME_LENGTH = 250
+MAX_USER_ID_LENGTH = 256
+MAX_LOGGED_MODEL_NAME_LENGTH = 500
+MAX_MODEL_TYPE_LENGTH = 500
+MAX_MODEL_ID_LENGTH = 36
 MAX_EXPERIMENT_TAG_VALUE_LENGTH = 20000
 MAX_METRICS_PER_BATCH = 1000
 MAX_PARAMS_TAGS_PER_BATCH = 100
@@ -31,7 +36,7 @@ MAX_DATASET_PROFILE_LENGTH = 16777215
 MAX_INPUT_TAG_KEY_LENGTH = 255
 MAX_INPUT_TAG_VALUE_LENGTH = 500
 
-_KEY_CHARACTERS = re.compile(r"^[/\w.\- :]*$")
+_KEY_CHARACTERS = re.compile(r"[/\w.\- :]*")
 
 
 def _at(path: str, name: str) -> str:
@@ -44,7 +49,7 @@ def validate_key(key: str, path: str = "key") -> None:
         raise invalid(f"Missing value for parameter '{path}'. Names must be non-empty.")
     if len(key) > MAX_KEY_LENGTH:
         raise invalid(f"'{path}' exceeds the maximum length of {MAX_KEY_LENGTH} characters.")
-    if not _KEY_CHARACTERS.match(key):
+    if not _KEY_CHARACTERS.fullmatch(key):
         raise invalid(
             f"Invalid value {key!r} for parameter '{path}'. Names may only contain "
             "alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colons (:) "
@@ -70,6 +75,9 @@ def validate_metric(metric: Metric, path: str = "") -> None:
             f"Invalid value {metric.timestamp} for parameter '{_at(path, 'timestamp')}': "
             f"metric '{metric.key}' timestamp must be a nonnegative long (64-bit integer)."
         )
+    validate_length(_at(path, "model_id"), metric.model_id, MAX_MODEL_ID_LENGTH)
+    validate_length(_at(path, "dataset_name"), metric.dataset_name, MAX_DATASET_NAME_LENGTH)
+    validate_length(_at(path, "dataset_digest"), metric.dataset_digest, MAX_DATASET_DIGEST_LENGTH)
 
 
 def validate_param(param: Param, path: str = "") -> None:
@@ -78,8 +86,10 @@ def validate_param(param: Param, path: str = "") -> None:
 
 
 def validate_tag(tag: Tag, path: str = "") -> None:
+    """A run tag; the run-name tag is also the run's name, so it has the name's limit."""
     validate_key(tag.key, _at(path, "key"))
-    validate_length(_at(path, "value"), tag.value, MAX_TAG_VALUE_LENGTH)
+    limit = MAX_RUN_NAME_LENGTH if tag.key == RUN_NAME_TAG else MAX_TAG_VALUE_LENGTH
+    validate_length(_at(path, "value"), tag.value, limit)
 
 
 def validate_experiment_tag(tag: Tag) -> None:

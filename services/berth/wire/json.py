@@ -58,7 +58,7 @@ def parse_json_body(body: bytes, message_type: type[M]) -> M:
         return message_type()
     try:
         document = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, bad UTF-8, absurd numbers
         raise invalid(f"Malformed JSON in the request body: {exc}") from exc
     if not isinstance(document, dict):
         raise invalid("The request body must be a JSON object.")

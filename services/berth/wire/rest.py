@@ -42,9 +42,11 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404:
             return error_response(ErrorCode.ENDPOINT_NOT_FOUND, "No API endpoint at this path.")
         if exc.status_code == 405:
-            return error_response(
+            response = error_response(
                 ErrorCode.ENDPOINT_NOT_FOUND, "This endpoint does not accept that method.", 405
             )
+            response.headers.update(exc.headers or {})
+            return response
         return error_response(ErrorCode.BAD_REQUEST, str(exc.detail), exc.status_code)
 
     app.add_exception_handler(BerthError, on_berth_error)

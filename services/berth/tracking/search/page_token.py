@@ -14,6 +14,10 @@ from collections.abc import Sequence
 
 from berth.errors import invalid
 
+# Tokens are not signed, so their offset is bounded to what a 64-bit OFFSET (plus a page)
+# can hold.
+MAX_OFFSET = 2**62
+
 
 def fingerprint(*parts: str | Sequence[str] | int | None) -> str:
     canonical = json.dumps(parts, separators=(",", ":"), default=list)
@@ -35,10 +39,16 @@ def decode(token: str | None, query: str) -> int:
         offset = payload["offset"]
         token_query = payload["query"]
     except (ValueError, binascii.Error, KeyError, TypeError) as exc:
-        raise invalid(f"Invalid page token {token!r}: it was not issued by this server.") from exc
-    if not isinstance(offset, int) or offset < 0 or token_query != query:
+        raise _foreign(token) from exc
+    if type(offset) is not int or not 0 <= offset <= MAX_OFFSET:
+        raise _foreign(token)
+    if token_query != query:
         raise invalid(
             f"Invalid page token {token!r}: it belongs to a different search. Repeat the "
             "search with the same filter and order to continue it."
         )
     return offset
+
+
+def _foreign(token: str) -> Exception:
+    return invalid(f"Invalid page token {token!r}: it was not issued by this server.")
