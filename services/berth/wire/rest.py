@@ -33,10 +33,6 @@ def install_error_handlers(app: FastAPI) -> None:
     traceback reaches a client and nothing is logged twice.
     """
 
-    async def on_berth_error(_request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, BerthError)
-        return error_response(exc.code, exc.message)
-
     async def on_http_error(_request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         if exc.status_code == 404:
@@ -49,7 +45,6 @@ def install_error_handlers(app: FastAPI) -> None:
             return response
         return error_response(ErrorCode.BAD_REQUEST, str(exc.detail), exc.status_code)
 
-    app.add_exception_handler(BerthError, on_berth_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
 
 
