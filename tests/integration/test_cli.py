@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
@@ -69,3 +70,13 @@ def test_server_refuses_artifacts_only_until_the_artifact_service_exists() -> No
     result = CliRunner().invoke(main, ["server", "--artifacts-only"])
     assert result.exit_code == 2
     assert "artifact service" in result.output
+
+
+@pytest.mark.postgres
+def test_postgresql_asyncpg_uri_form_is_accepted(postgres_database_uri: str) -> None:
+    asyncpg_uri = postgres_database_uri.replace("postgresql://", "postgresql+asyncpg://", 1)
+    runner = CliRunner()
+    upgraded = runner.invoke(main, ["db", "upgrade", "--backend-store-uri", asyncpg_uri])
+    current = runner.invoke(main, ["db", "current", "--backend-store-uri", asyncpg_uri])
+    assert upgraded.exit_code == 0, upgraded.output
+    assert current.output.startswith(f"{head_revision()} (current;")
