@@ -56,9 +56,11 @@ def run_to_proto(run: Run) -> pb.Run:
     message.data.tags.extend(pb.RunTag(key=t.key, value=t.value) for t in run.tags)
     message.inputs.dataset_inputs.extend(dataset_input_to_proto(d) for d in run.dataset_inputs)
     message.inputs.model_inputs.extend(pb.ModelInput(model_id=m) for m in run.model_inputs)
-    message.outputs.model_outputs.extend(
-        pb.ModelOutput(model_id=o.model_id, step=o.step) for o in run.model_outputs
-    )
+    message.inputs.SetInParent()
+    if run.model_outputs:  # as MLflow: "inputs" always present, "outputs" only when any
+        message.outputs.model_outputs.extend(
+            pb.ModelOutput(model_id=o.model_id, step=o.step) for o in run.model_outputs
+        )
     return message
 
 

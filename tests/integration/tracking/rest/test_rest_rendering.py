@@ -168,3 +168,12 @@ async def test_ajax_api_prefix_answers_errors_alike(api) -> None:
 
     api.error(under_ajax, 404, "RESOURCE_DOES_NOT_EXIST")
     assert under_ajax.json() == under_api.json()
+
+
+async def test_a_run_renders_inputs_always_and_outputs_only_when_it_has_some(api) -> None:
+    created = api.ok(await api.post("runs/create", {"experiment_id": "0"}))
+
+    run = created["run"]
+
+    assert run["inputs"] == {}
+    assert "outputs" not in run
