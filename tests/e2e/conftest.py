@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,32 +37,22 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -
     raise RuntimeError(f"berth server did not become healthy:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="module")
-def berth_url(module_database_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A berth server subprocess on the module's database, once on SQLite, once on PostgreSQL."""
-    store_uri = module_database_uri
-    workdir = tmp_path_factory.mktemp("berth-server")
+@contextmanager
+def running_berth(store_uri: str, workdir: Path, *flags: str) -> Iterator[str]:
+    """``berth server`` on ``store_uri`` as a subprocess; yields its URL once it is healthy."""
     port = _free_port()
     log = workdir / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BERTH_", "MLFLOW_"))}
+    command = [
+        sys.executable, "-m", "berth", "server",
+        "--backend-store-uri", store_uri,
+        "--artifacts-destination", str(workdir / "mlartifacts"),
+        "--port", str(port),
+        *flags,
+    ]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "berth",
-                "server",
-                "--backend-store-uri",
-                store_uri,
-                "--artifacts-destination",
-                str(workdir / "mlartifacts"),
-                "--port",
-                str(port),
-            ],
-            cwd=workdir,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
+            command, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -73,6 +64,13 @@ def berth_url(module_database_uri: str, tmp_path_factory: pytest.TempPathFactory
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="module")
+def berth_url(module_database_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A berth server subprocess on the module's database, once on SQLite, once on PostgreSQL."""
+    with running_berth(module_database_uri, tmp_path_factory.mktemp("berth-server")) as url:
+        yield url
 
 
 @pytest.fixture
