@@ -440,14 +440,16 @@ class SqlTrackingStore:
         run = await self._active_run_row(session, run_id)
         for dataset_input in datasets:
             dataset_id = await self._dataset_id(session, run.experiment_id, dataset_input.dataset)
-            existing = await session.scalar(
+            input_id = uuid.uuid4().hex
+            await session.execute(
+                _insert(session, t.InputRow).on_conflict_do_nothing(),
+                {"input_id": input_id, "run_id": run_id, "dataset_id": dataset_id},
+            )
+            stored_id = await session.scalar(
                 select(t.InputRow.input_id).filter_by(run_id=run_id, dataset_id=dataset_id)
             )
-            if existing is not None:
+            if stored_id != input_id:  # the run already used this dataset: keep its tags
                 continue
-            input_id = uuid.uuid4().hex
-            session.add(t.InputRow(input_id=input_id, run_id=run_id, dataset_id=dataset_id))
-            await session.flush()
             if dataset_input.tags:
                 latest = {tag.key: tag.value for tag in dataset_input.tags}
                 await _upsert_key_values(session, t.InputTagRow, "input_id", input_id, latest)
@@ -478,27 +480,26 @@ class SqlTrackingStore:
             )
 
     async def _dataset_id(self, session: AsyncSession, experiment_id: int, dataset: Dataset) -> str:
-        existing = await session.scalar(
+        """The experiment's dataset with this name and digest, created if new (race-free)."""
+        await session.execute(
+            _insert(session, t.DatasetRow).on_conflict_do_nothing(),
+            {
+                "dataset_id": uuid.uuid4().hex,
+                "experiment_id": experiment_id,
+                "name": dataset.name,
+                "digest": dataset.digest,
+                "source_type": dataset.source_type,
+                "source": dataset.source,
+                "schema": dataset.schema,
+                "profile": dataset.profile,
+            },
+        )
+        dataset_id = await session.scalar(
             select(t.DatasetRow.dataset_id).filter_by(
                 experiment_id=experiment_id, name=dataset.name, digest=dataset.digest
             )
         )
-        if existing is not None:
-            return existing
-        dataset_id = uuid.uuid4().hex
-        session.add(
-            t.DatasetRow(
-                dataset_id=dataset_id,
-                experiment_id=experiment_id,
-                name=dataset.name,
-                digest=dataset.digest,
-                source_type=dataset.source_type,
-                source=dataset.source,
-                schema=dataset.schema,
-                profile=dataset.profile,
-            )
-        )
-        await session.flush()
+        assert dataset_id is not None
         return dataset_id
 
     async def _run_row(self, session: AsyncSession, run_id: str) -> t.RunRow:
@@ -521,27 +522,26 @@ class SqlTrackingStore:
     ) -> None:
         if not params:
             return
+        """Insert, then verify: a value already stored (by an earlier or a concurrent request)
+        that differs from the requested one fails the whole transaction."""
+        await session.execute(
+            _insert(session, t.ParamRow).on_conflict_do_nothing(),
+            [{"run_id": run_id, "key": p.key, "value": p.value} for p in params],
+        )
         rows = await session.execute(
             select(t.ParamRow.key, t.ParamRow.value).where(
                 t.ParamRow.run_id == run_id, t.ParamRow.key.in_([p.key for p in params])
             )
         )
-        existing: dict[str, str] = {key: value for key, value in rows}
+        stored: dict[str, str] = {key: value for key, value in rows}
         for param in params:
-            old = existing.get(param.key)
-            if old is not None and old != param.value:
+            if stored[param.key] != param.value:
                 raise invalid(
                     "Changing param values is not allowed. "
-                    f"Param with key='{param.key}' was already logged with value='{old}' "
-                    f"for run ID='{run_id}'. Attempted logging new value '{param.value}'."
+                    f"Param with key='{param.key}' was already logged with "
+                    f"value='{stored[param.key]}' for run ID='{run_id}'. "
+                    f"Attempted logging new value '{param.value}'."
                 )
-        new = [
-            {"run_id": run_id, "key": p.key, "value": p.value}
-            for p in params
-            if p.key not in existing
-        ]
-        if new:
-            await session.execute(_insert(session, t.ParamRow).on_conflict_do_nothing(), new)
 
     async def _upsert_run_tags(
         self, session: AsyncSession, run_id: str, tags: Sequence[Tag]
