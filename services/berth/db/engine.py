@@ -54,6 +54,7 @@ def create_engine(store_uri: str, *, pool_size: int = 10) -> AsyncEngine:
     if is_sqlite(url):
         engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
+        event.listen(engine.sync_engine, "begin", _begin_immediately)
         return engine
     return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
@@ -68,3 +69,16 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA case_sensitive_like=ON")
     cursor.close()
+    # Let SQLAlchemy, not the driver, say where transactions begin (see _begin_immediately).
+    dbapi_connection.isolation_level = None
+
+
+def _begin_immediately(connection: Any) -> None:
+    """Every transaction takes SQLite's write lock up front.
+
+    The driver's own habit is to begin only at the first write, which leaves earlier reads
+    outside the transaction and makes SAVEPOINTs commit early. A deferred BEGIN would fail
+    at once (not wait) when a read transaction later needs to write after another writer
+    committed; BEGIN IMMEDIATE waits for the lock under busy_timeout instead.
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -46,6 +46,8 @@ from berth.tracking.search.grammar import (
 )
 
 T = TypeVar("T")
+K = TypeVar("K", str, int)
+IN_CHUNK = 1000
 
 
 def _insert(session: AsyncSession, table: Any) -> Any:
@@ -103,12 +105,8 @@ class SqlTrackingStore:
             creation_time=now,
             last_update_time=now,
         )
-        try:
-            async with session.begin_nested():
-                session.add(row)
-                await session.flush()
-        except IntegrityError as exc:
-            raise already_exists(f"Experiment(name={name}) already exists.") from exc
+        session.add(row)
+        await _flush_unique_name(session, name)
         if not artifact_location:
             row.artifact_location = f"{self._artifact_root}/{row.experiment_id}"
         if tags:
@@ -170,6 +168,7 @@ class SqlTrackingStore:
             raise already_exists(f"Experiment(name={name}) already exists.")
         row.name = name
         row.last_update_time = now
+        await _flush_unique_name(session, name)
 
     async def set_experiment_lifecycle(
         self, session: AsyncSession, experiment_id: str, stage: LifecycleStage, now: int
@@ -236,13 +235,13 @@ class SqlTrackingStore:
     async def _experiments(
         self, session: AsyncSession, rows: Sequence[t.ExperimentRow]
     ) -> list[Experiment]:
-        ids = [row.experiment_id for row in rows]
-        tags: dict[int, list[Tag]] = defaultdict(list)
-        if ids:
-            for tag_row in await session.scalars(
-                select(t.ExperimentTagRow).where(t.ExperimentTagRow.experiment_id.in_(ids))
-            ):
-                tags[tag_row.experiment_id].append(Tag(tag_row.key, tag_row.value))
+        tag_rows = await _grouped(
+            session,
+            t.ExperimentTagRow,
+            t.ExperimentTagRow.experiment_id,
+            [row.experiment_id for row in rows],
+        )
+        tags = {owner: [Tag(g.key, g.value) for g in group] for owner, group in tag_rows.items()}
         return [
             Experiment(
                 experiment_id=str(row.experiment_id),
@@ -251,7 +250,7 @@ class SqlTrackingStore:
                 lifecycle_stage=LifecycleStage(row.lifecycle_stage),
                 creation_time=row.creation_time,
                 last_update_time=row.last_update_time,
-                tags=tuple(tags[row.experiment_id]),
+                tags=tuple(tags.get(row.experiment_id, ())),
             )
             for row in rows
         ]
@@ -387,17 +386,16 @@ class SqlTrackingStore:
         )
         for row_run_id, step in step_rows:
             steps_by_run[row_run_id].append(step)
-        chosen: set[tuple[str, int]] = set()
+        metrics: list[Metric] = []
         for row_run_id, steps in steps_by_run.items():
-            chosen.update((row_run_id, step) for step in _spread(steps, max_points))
-        if not chosen:
-            return []
-        rows = await session.scalars(
-            statement.where(t.MetricRow.step.in_({step for _, step in chosen})).order_by(
-                t.MetricRow.run_id, t.MetricRow.step, t.MetricRow.timestamp
+            rows = await session.scalars(
+                statement.where(
+                    t.MetricRow.run_id == row_run_id,
+                    t.MetricRow.step.in_(_spread(steps, max_points)),
+                ).order_by(t.MetricRow.step, t.MetricRow.timestamp)
             )
-        )
-        return [_metric(row, with_run=True) for row in rows if (row.run_id, row.step) in chosen]
+            metrics.extend(_metric(row, with_run=True) for row in rows)
+        return metrics
 
     async def search_runs(
         self,
@@ -526,7 +524,7 @@ class SqlTrackingStore:
         that differs from the requested one fails the whole transaction."""
         await session.execute(
             _insert(session, t.ParamRow).on_conflict_do_nothing(),
-            [{"run_id": run_id, "key": p.key, "value": p.value} for p in params],
+            [{"run_id": run_id, "key": p.key, "value": p.value} for p in _by_key(params)],
         )
         rows = await session.execute(
             select(t.ParamRow.key, t.ParamRow.value).where(
@@ -576,6 +574,9 @@ class SqlTrackingStore:
                     "dataset_digest": metric.dataset_digest,
                 }
             )
+        # Rows go in primary-key order, as everywhere: concurrent batches then lock rows in
+        # the same order and cannot deadlock each other on PostgreSQL.
+        rows.sort(key=lambda r: (r["key"], r["step"], r["timestamp"], r["value"], r["is_nan"]))
         await session.execute(_insert(session, t.MetricRow).on_conflict_do_nothing(), rows)
         await self._upsert_latest_metrics(session, rows)
         model_rows = [
@@ -593,7 +594,7 @@ class SqlTrackingStore:
                     "dataset_digest",
                 )
             }
-            for row in rows
+            for row in sorted(rows, key=lambda r: (r["model_id"] or "", r["key"]))
             if row["model_id"]
         ]
         if model_rows:
@@ -618,7 +619,7 @@ class SqlTrackingStore:
                 newest[row["key"]] = row
         values = [
             {k: row[k] for k in ("run_id", "key", "step", "timestamp", "value", "is_nan")}
-            for row in newest.values()
+            for _, row in sorted(newest.items())
         ]
         statement = _insert(session, t.LatestMetricRow)
         new, old = statement.excluded, t.LatestMetricRow.__table__.c
@@ -896,6 +897,15 @@ def experiment_key(experiment_id: str) -> int:
     return int(experiment_id)
 
 
+async def _flush_unique_name(session: AsyncSession, name: str) -> None:
+    """Flush an experiment write; losing a race for its name is RESOURCE_ALREADY_EXISTS
+    (the caller's transaction then rolls back)."""
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise already_exists(f"Experiment(name={name}) already exists.") from exc
+
+
 async def _upsert_key_values(
     session: AsyncSession, table: Any, owner_column: str, owner: str | int, values: dict[str, str]
 ) -> None:
@@ -905,18 +915,28 @@ async def _upsert_key_values(
         statement.on_conflict_do_update(
             index_elements=[owner_column, "key"], set_={"value": statement.excluded.value}
         ),
-        [{owner_column: owner, "key": key, "value": value} for key, value in values.items()],
+        [{owner_column: owner, "key": key, "value": values[key]} for key in sorted(values)],
     )
 
 
 async def _grouped(
-    session: AsyncSession, table: Any, column: Any, keys: Sequence[str]
-) -> dict[str, list[Any]]:
-    grouped: dict[str, list[Any]] = defaultdict(list)
-    if keys:
-        for row in await session.scalars(select(table).where(column.in_(keys))):
+    session: AsyncSession, table: Any, column: Any, keys: Sequence[K]
+) -> dict[K, list[Any]]:
+    """Rows of ``table`` whose ``column`` is one of ``keys``, grouped by it.
+
+    Keys go in chunks: a page may hold 50,000 runs, more than the 32,767 bind parameters
+    PostgreSQL takes in one statement.
+    """
+    grouped: dict[K, list[Any]] = defaultdict(list)
+    for start in range(0, len(keys), IN_CHUNK):
+        chunk = keys[start : start + IN_CHUNK]
+        for row in await session.scalars(select(table).where(column.in_(chunk))):
             grouped[getattr(row, column.key)].append(row)
     return grouped
+
+
+def _by_key(entries: Sequence[Param]) -> list[Param]:
+    return sorted(entries, key=lambda entry: entry.key)
 
 
 def _latest_order(row: dict[str, Any]) -> tuple[int, int, float]:
