@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -22,6 +23,8 @@ from berth.tracking.sql_store import SqlTrackingStore
 from berth.wire import rest
 from berth.wire.rpc import bind
 
+log = logging.getLogger(__name__)
+
 TRACKING = tracking_pb2.DESCRIPTOR.services_by_name["TrackingService"]
 
 
@@ -37,7 +40,14 @@ def create_app(settings: Settings) -> FastAPI:
         yield
         await db.dispose()
 
-    app = FastAPI(title="Berth", version=berth.__version__, lifespan=lifespan)
+    app = FastAPI(
+        title="Berth",
+        version=berth.__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     rest.install_error_handlers(app)
     rest.mount(app, bind(TRACKING, TrackingHandlers(tracking)), settings.max_request_bytes)
     _mount_meta(app, db, settings)
@@ -64,8 +74,11 @@ def _mount_meta(app: FastAPI, db: Database, settings: Settings) -> None:
             async with db.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
             schema = await check_schema(settings.backend_store_uri)
-        except Exception as exc:  # readiness reports any failure instead of raising it
-            return JSONResponse({"status": "unavailable", "reason": str(exc)}, status_code=503)
+        except Exception:  # readiness reports any failure instead of raising it
+            log.exception("readiness check failed")
+            return JSONResponse(
+                {"status": "unavailable", "reason": "database unreachable"}, status_code=503
+            )
         if schema is not SchemaState.CURRENT:
             return JSONResponse(
                 {"status": "unavailable", "reason": f"schema is {schema.name.lower()}"},

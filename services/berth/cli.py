@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from berth import __version__
 from berth.config import DEFAULT_ARTIFACTS_DESTINATION, DEFAULT_BACKEND_STORE_URI, Settings
 from berth.db import migrate
-from berth.db.schema_check import SchemaState, check_schema, schema_message
+from berth.db.schema_check import SchemaState, check_schema, inspect_schema
 from berth.errors import BerthError
 
 log = logging.getLogger("berth")
@@ -51,14 +51,15 @@ def main() -> None:
     envvar="BERTH_ARTIFACTS_DESTINATION",
     default=DEFAULT_ARTIFACTS_DESTINATION,
     show_default=True,
-    help="Where proxied artifacts are stored.",
+    help="Local folder or URI used as the artifact root when none is given.",
 )
 @click.option(
     "--serve-artifacts/--no-serve-artifacts",
     envvar="BERTH_SERVE_ARTIFACTS",
     default=True,
     show_default=True,
-    help="Proxy artifact bytes through this server.",
+    help="Proxy artifact bytes through this server (arrives with the artifact service; "
+    "until then clients write to the artifact root themselves).",
 )
 @click.option(
     "--artifacts-only",
@@ -124,13 +125,12 @@ def current(backend_store_uri: str) -> None:
 
 def _prepare_schema(store_uri: str) -> None:
     """A fresh database gets the schema; an out-of-date one stops the server with advice."""
-    state = _run(check_schema(store_uri))
-    if state is SchemaState.EMPTY:
+    report = _run(inspect_schema(store_uri))
+    if report.state is SchemaState.EMPTY:
         log.info("Empty database: creating the schema")
         _run(migrate.upgrade(store_uri))
-    elif state is not SchemaState.CURRENT:
-        current_revision = _run(migrate.current_revision(store_uri))
-        click.echo(schema_message(state, current_revision, migrate.head_revision()), err=True)
+    elif report.state is not SchemaState.CURRENT:
+        click.echo(report.message(store_uri), err=True)
         sys.exit(2)
 
 

@@ -143,7 +143,7 @@ class TrackingHandlers:
         return pb.LogMetric.Response()
 
     async def log_param(self, request: pb.LogParam) -> pb.LogParam.Response:
-        require(request, "key", "value")
+        require(request, "key")
         await self._service.log_param(run_id_of(request), Param(request.key, request.value))
         return pb.LogParam.Response()
 
@@ -159,6 +159,8 @@ class TrackingHandlers:
 
     async def log_batch(self, request: pb.LogBatch) -> pb.LogBatch.Response:
         require(request, "run_id")
+        for index, metric in enumerate(request.metrics):
+            require(metric, "key", "value", "timestamp", path=f"metrics[{index}]")
         await self._service.log_batch(
             request.run_id,
             [convert.metric_from_proto(m) for m in request.metrics],

@@ -221,12 +221,20 @@ class TrackingService:
         except json.JSONDecodeError as exc:
             raise invalid(f"Invalid value for parameter 'model_json': {exc}") from exc
         async with self._db.transaction() as session:
-            run = await self._store.get_run(session, run_id)
+            run = await self._store.lock_run(session, run_id)
             current = next((t.value for t in run.tags if t.key == MODEL_HISTORY_TAG), "[]")
-            history = [*json.loads(current), model]
-            await self._store.log_batch(
-                session, run_id, (), (), [Tag(MODEL_HISTORY_TAG, json.dumps(history))]
-            )
+            try:
+                history = json.loads(current)
+            except json.JSONDecodeError:
+                history = None
+            if not isinstance(history, list):
+                raise invalid(
+                    f"Run {run_id} has a '{MODEL_HISTORY_TAG}' tag that is not a JSON list; "
+                    "delete or fix the tag before logging models to this run."
+                )
+            tag = Tag(MODEL_HISTORY_TAG, json.dumps([*history, model]))
+            validation.validate_tag(tag)
+            await self._store.log_batch(session, run_id, (), (), [tag])
 
     async def delete_tag(self, run_id: str, key: str) -> None:
         async with self._db.transaction() as session:

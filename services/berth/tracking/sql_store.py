@@ -289,6 +289,13 @@ class SqlTrackingStore:
         row = await self._run_row(session, run_id)
         return (await self._runs(session, [row]))[0]
 
+    async def lock_run(self, session: AsyncSession, run_id: str) -> Run:
+        """The run, with its row locked until the transaction ends (read-modify-write)."""
+        row = await session.get(t.RunRow, run_id, with_for_update=True)
+        if row is None:
+            raise not_found(f"Run with id={run_id} not found")
+        return (await self._runs(session, [row]))[0]
+
     async def update_run(
         self,
         session: AsyncSession,

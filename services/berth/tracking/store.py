@@ -84,6 +84,8 @@ class TrackingStore(Protocol):
 
     async def get_run(self, session: AsyncSession, run_id: str) -> Run: ...
 
+    async def lock_run(self, session: AsyncSession, run_id: str) -> Run: ...
+
     async def update_run(
         self,
         session: AsyncSession,

@@ -82,12 +82,30 @@ def parse_query(query: Mapping[str, Sequence[str]], message_type: type[M]) -> M:
 
 
 def parse_dict(document: dict[str, Any], message_type: type[M]) -> M:
+    _refuse_nul(document, "")
     message = message_type()
     try:
         json_format.ParseDict(document, message, ignore_unknown_fields=True)
     except json_format.ParseError as exc:
         raise invalid(f"Invalid value in the request: {_field_error(exc)}") from exc
     return message
+
+
+def _refuse_nul(value: Any, path: str) -> None:
+    """NUL cannot be stored by PostgreSQL and has no business in any field: refused at the edge."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise invalid(
+                f"Invalid value for parameter '{path or 'request'}': NUL characters are "
+                "not allowed."
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key, path)
+            _refuse_nul(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nul(item, f"{path}[{index}]")
 
 
 def _parse_bool(name: str, value: str) -> bool:

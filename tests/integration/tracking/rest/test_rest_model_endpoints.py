@@ -3,6 +3,7 @@ artifact listing."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -58,3 +59,31 @@ async def test_logged_model_artifact_listing_refuses_traversal(api) -> None:
     )
 
     api.error(response, 400, "INVALID_PARAMETER_VALUE")
+
+
+async def test_log_model_refuses_a_history_tag_that_is_not_a_json_list(api) -> None:
+    run_id = await api.create_run_id()
+    api.ok(
+        await api.post(
+            "runs/set-tag", {"run_id": run_id, "key": "mlflow.log-model.history", "value": "x"}
+        )
+    )
+
+    response = await api.post("runs/log-model", {"run_id": run_id, "model_json": "{}"})
+
+    assert "not a JSON list" in api.error(response, 400, "INVALID_PARAMETER_VALUE")
+
+
+async def test_concurrent_log_model_calls_all_land_in_the_history(api) -> None:
+    run_id = await api.create_run_id()
+
+    responses = await asyncio.gather(
+        *(
+            api.post("runs/log-model", {"run_id": run_id, "model_json": json.dumps({"n": n})})
+            for n in range(10)
+        )
+    )
+
+    assert {r.status_code for r in responses} == {200}
+    tags = {t["key"]: t["value"] for t in (await api.get_run(run_id))["data"]["tags"]}
+    assert sorted(e["n"] for e in json.loads(tags["mlflow.log-model.history"])) == list(range(10))

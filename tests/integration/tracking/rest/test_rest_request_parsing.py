@@ -275,3 +275,35 @@ async def test_get_with_a_json_body_reads_the_body(api) -> None:
     response = await api.client.request("GET", "/api/2.0/mlflow/runs/get", json={"run_id": run_id})
 
     assert api.ok(response)["run"]["info"]["run_id"] == run_id
+
+
+async def test_a_nul_character_anywhere_is_refused_with_its_field(api) -> None:
+    run_id = await api.create_run_id()
+
+    response = await api.post(
+        "runs/log-batch", {"run_id": run_id, "tags": [{"key": "k", "value": "a\u0000b"}]}
+    )
+
+    assert "tags[0].value" in api.error(response, 400, "INVALID_PARAMETER_VALUE")
+    assert "k" not in {t["key"] for t in (await api.get_run(run_id))["data"].get("tags", [])}
+
+
+async def test_an_empty_param_value_is_logged(api) -> None:
+    run_id = await api.create_run_id()
+
+    api.ok(await api.post("runs/log-parameter", {"run_id": run_id, "key": "k", "value": ""}))
+
+    params = (await api.get_run(run_id))["data"]["params"]
+    assert params == [{"key": "k", "value": ""}]
+
+
+async def test_a_batch_metric_without_timestamp_is_refused_by_its_position(api) -> None:
+    run_id = await api.create_run_id()
+    metrics = [
+        {"key": "ok", "value": 1, "timestamp": 1},
+        {"key": "no_ts", "value": 1},
+    ]
+
+    response = await api.post("runs/log-batch", {"run_id": run_id, "metrics": metrics})
+
+    assert "metrics[1].timestamp" in api.error(response, 400, "INVALID_PARAMETER_VALUE")
