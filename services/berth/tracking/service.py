@@ -136,6 +136,7 @@ class TrackingService:
         run_name: str | None,
         tags: Sequence[Tag],
     ) -> Run:
+        tags = [validation.truncated_tag(t) for t in tags]
         for index, tag in enumerate(tags):
             validation.validate_tag(tag, f"tags[{index}]")
         tagged_name = next((t.value for t in tags if t.key == RUN_NAME_TAG), None)
@@ -188,6 +189,8 @@ class TrackingService:
         params: Sequence[Param],
         tags: Sequence[Tag],
     ) -> None:
+        params = [validation.truncated_param(p) for p in params]
+        tags = [validation.truncated_tag(t) for t in tags]
         validation.validate_batch(metrics, params, tags)
         async with self._db.transaction() as session:
             await self._store.log_batch(session, run_id, metrics, params, tags)
@@ -197,10 +200,12 @@ class TrackingService:
         await self._log_one(run_id, metrics=[metric])
 
     async def log_param(self, run_id: str, param: Param) -> None:
+        param = validation.truncated_param(param)
         validation.validate_param(param)
         await self._log_one(run_id, params=[param])
 
     async def set_tag(self, run_id: str, tag: Tag) -> None:
+        tag = validation.truncated_tag(tag)
         validation.validate_tag(tag)
         await self._log_one(run_id, tags=[tag])
 

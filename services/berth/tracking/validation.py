@@ -6,6 +6,7 @@ of a batch was refused.
 
 from __future__ import annotations
 
+import logging
 import posixpath
 import re
 from collections import Counter
@@ -35,6 +36,8 @@ MAX_DATASET_SCHEMA_LENGTH = 1048575
 MAX_DATASET_PROFILE_LENGTH = 16777215
 MAX_INPUT_TAG_KEY_LENGTH = 255
 MAX_INPUT_TAG_VALUE_LENGTH = 500
+
+log = logging.getLogger(__name__)
 
 _KEY_CHARACTERS = re.compile(r"[/\w.\- :]*")
 
@@ -90,6 +93,23 @@ def validate_tag(tag: Tag, path: str = "") -> None:
     validate_key(tag.key, _at(path, "key"))
     limit = MAX_RUN_NAME_LENGTH if tag.key == RUN_NAME_TAG else MAX_TAG_VALUE_LENGTH
     validate_length(_at(path, "value"), tag.value, limit)
+
+
+def truncated_param(param: Param) -> Param:
+    """A run param whose value MLflow's server would truncate, truncated the same way."""
+    return Param(param.key, _truncated("Param", param.key, param.value, MAX_PARAM_VALUE_LENGTH))
+
+
+def truncated_tag(tag: Tag) -> Tag:
+    """A run tag whose value MLflow's server would truncate, truncated the same way."""
+    return Tag(tag.key, _truncated("Tag", tag.key, tag.value, MAX_TAG_VALUE_LENGTH))
+
+
+def _truncated(kind: str, key: str, value: str, limit: int) -> str:
+    if len(value) <= limit:
+        return value
+    log.warning("%s %r: value of %d characters truncated to %d", kind, key, len(value), limit)
+    return value[:limit]
 
 
 def validate_experiment_tag(tag: Tag) -> None:
