@@ -21,6 +21,7 @@ from berth.tracking.locations import ArtifactLister
 from berth.tracking.service import TrackingService
 from berth.tracking.sql_store import SqlTrackingStore
 from berth.wire import rest
+from berth.wire.hosts import HostGuard
 from berth.wire.rpc import bind
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
+    app.add_middleware(HostGuard, allowlist=settings.host_allowlist)
     rest.install_error_handlers(app)
     rest.mount(app, bind(TRACKING, TrackingHandlers(tracking)), settings.max_request_bytes)
     _mount_meta(app, db, settings)

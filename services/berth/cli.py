@@ -71,6 +71,13 @@ def main() -> None:
 @click.option("--host", "-h", envvar="BERTH_HOST", default="127.0.0.1", show_default=True)
 @click.option("--port", "-p", envvar="BERTH_PORT", default=5000, type=int, show_default=True)
 @click.option("--workers", "-w", envvar="BERTH_WORKERS", default=1, type=int, show_default=True)
+@click.option(
+    "--allowed-hosts",
+    envvar="BERTH_ALLOWED_HOSTS",
+    default=None,
+    help="Comma-separated Host names to answer to, '*' for any (default: loopback names "
+    "when bound to loopback, any host otherwise).",
+)
 def server(**options: Any) -> None:
     """Run the Berth server (tracking API) under uvicorn."""
     settings = _settings(options)

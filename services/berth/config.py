@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_BACKEND_STORE_URI = "sqlite:///mlflow.db"
 DEFAULT_ARTIFACTS_DESTINATION = "./mlartifacts"
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 
 
 class Settings(BaseSettings):
@@ -28,6 +29,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=5000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1)
+    allowed_hosts: str | None = Field(
+        default=None,
+        description="Comma-separated Host names the server answers to ('*' for any). By "
+        "default: loopback names when bound to a loopback address, any host otherwise.",
+    )
     max_request_bytes: int = Field(
         default=16 * 1024 * 1024,
         ge=1024,
@@ -39,6 +45,16 @@ class Settings(BaseSettings):
         if self.artifacts_only and self.default_artifact_root is not None:
             raise ValueError("--artifacts-only serves artifacts only; drop --default-artifact-root")
         return self
+
+    @property
+    def host_allowlist(self) -> frozenset[str] | None:
+        """Host names to answer to, lower-case without port; None means any host."""
+        if self.allowed_hosts is not None:
+            names = {h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip()}
+            return None if "*" in names else frozenset(names)
+        if self.host in LOOPBACK_HOSTS:
+            return LOOPBACK_HOSTS
+        return None
 
     @property
     def artifact_root(self) -> str:

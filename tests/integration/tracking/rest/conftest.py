@@ -123,7 +123,7 @@ async def _running(settings: Settings) -> AsyncIterator[Api]:
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://berth"
+            transport=httpx.ASGITransport(app=app), base_url="http://localhost"
         ) as client,
     ):
         yield Api(client, settings)

@@ -68,7 +68,7 @@ async def test_ready_is_503_when_the_schema_revision_is_unknown(tmp_path: Path) 
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://berth"
+            transport=httpx.ASGITransport(app=app), base_url="http://localhost"
         ) as client,
     ):
         response = await client.get("/ready")

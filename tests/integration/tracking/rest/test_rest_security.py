@@ -241,3 +241,25 @@ async def test_a_symlink_into_another_runs_artifacts_is_not_followed(api) -> Non
 
     api.error(response, 400, "INVALID_PARAMETER_VALUE")
     assert "top.bin" not in response.text
+
+
+async def test_dns_rebinding_host_is_refused_before_anything_is_written(api) -> None:
+    """CVE-2025-14279: a loopback server answers only to loopback names."""
+    response = await api.post(
+        "experiments/create", {"name": "rebound"}, headers={"Host": "attacker.example"}
+    )
+
+    api.error(response, 403, "PERMISSION_DENIED")
+    assert not await api.experiment_exists("rebound")
+
+
+async def test_cross_site_text_plain_post_is_refused(api) -> None:
+    """CVE-2025-14279: a page elsewhere cannot make the user's browser write to Berth."""
+    response = await api.post(
+        "experiments/create",
+        content=b'{"name": "csrf"}',
+        headers={"Content-Type": "text/plain", "Origin": "http://attacker.example"},
+    )
+
+    api.error(response, 403, "PERMISSION_DENIED")
+    assert not await api.experiment_exists("csrf")
