@@ -149,6 +149,16 @@ class LoggedModel:
 
 
 @dataclass(frozen=True)
+class ModelOrder:
+    """One ``order_by`` entry of a logged-model search, optionally scoped to a dataset."""
+
+    field_name: str
+    ascending: bool = True
+    dataset_name: str | None = None
+    dataset_digest: str | None = None
+
+
+@dataclass(frozen=True)
 class Page(Generic[T]):
     """One page of search results and the token for the next, if any."""
 

@@ -5,12 +5,32 @@ Handlers only translate between messages and the domain; every rule lives in the
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
+from google.protobuf.message import Message
+
 from berth.proto import tracking_pb2 as pb
 from berth.tracking import convert
-from berth.tracking.entities import LoggedModelStatus, ModelOutput, Param, Tag, ViewType
-from berth.tracking.search.logged_model_sql import ModelOrder
+from berth.tracking.entities import (
+    LoggedModelStatus,
+    ModelOrder,
+    ModelOutput,
+    Page,
+    Param,
+    Tag,
+    ViewType,
+)
 from berth.tracking.service import TrackingService
 from berth.wire.fields import require, run_id_of
+
+R = TypeVar("R", bound=Message)
+
+
+def _paged(response: R, page: Page[Any]) -> R:
+    """The response with the page's next token, when there is one (an absent field, else)."""
+    if page.next_page_token:
+        response.next_page_token = page.next_page_token  # type: ignore[attr-defined]
+    return response
 
 
 class TrackingHandlers:
@@ -50,12 +70,12 @@ class TrackingHandlers:
             list(request.order_by),
             request.page_token or None,
         )
-        response = pb.SearchExperiments.Response(
-            experiments=[convert.experiment_to_proto(e) for e in page.items]
+        return _paged(
+            pb.SearchExperiments.Response(
+                experiments=[convert.experiment_to_proto(e) for e in page.items]
+            ),
+            page,
         )
-        if page.next_page_token:
-            response.next_page_token = page.next_page_token
-        return response
 
     async def update_experiment(self, request: pb.UpdateExperiment) -> pb.UpdateExperiment.Response:
         require(request, "experiment_id")
@@ -201,12 +221,10 @@ class TrackingHandlers:
             request.max_results if request.HasField("max_results") else None,
             request.page_token or None,
         )
-        response = pb.GetMetricHistory.Response(
-            metrics=[convert.metric_to_proto(m) for m in page.items]
+        return _paged(
+            pb.GetMetricHistory.Response(metrics=[convert.metric_to_proto(m) for m in page.items]),
+            page,
         )
-        if page.next_page_token:
-            response.next_page_token = page.next_page_token
-        return response
 
     async def get_metric_history_bulk_interval(
         self, request: pb.GetMetricHistoryBulkInterval
@@ -232,10 +250,9 @@ class TrackingHandlers:
             list(request.order_by),
             request.page_token or None,
         )
-        response = pb.SearchRuns.Response(runs=[convert.run_to_proto(r) for r in page.items])
-        if page.next_page_token:
-            response.next_page_token = page.next_page_token
-        return response
+        return _paged(
+            pb.SearchRuns.Response(runs=[convert.run_to_proto(r) for r in page.items]), page
+        )
 
     async def list_artifacts(self, request: pb.ListArtifacts) -> pb.ListArtifacts.Response:
         root, files = await self._service.list_artifacts(run_id_of(request), request.path)
@@ -296,12 +313,12 @@ class TrackingHandlers:
             ],
             request.page_token or None,
         )
-        response = pb.SearchLoggedModels.Response(
-            models=[convert.logged_model_to_proto(m) for m in page.items]
+        return _paged(
+            pb.SearchLoggedModels.Response(
+                models=[convert.logged_model_to_proto(m) for m in page.items]
+            ),
+            page,
         )
-        if page.next_page_token:
-            response.next_page_token = page.next_page_token
-        return response
 
     async def set_logged_model_tags(
         self, request: pb.SetLoggedModelTags

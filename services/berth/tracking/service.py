@@ -22,6 +22,7 @@ from berth.tracking.entities import (
     LoggedModel,
     LoggedModelStatus,
     Metric,
+    ModelOrder,
     ModelOutput,
     Page,
     Param,
@@ -33,7 +34,6 @@ from berth.tracking.entities import (
 )
 from berth.tracking.locations import ArtifactLister, validate_artifact_location
 from berth.tracking.names import random_run_name
-from berth.tracking.search.logged_model_sql import ModelOrder
 from berth.tracking.store import TrackingStore
 
 SEARCH_MAX_RESULTS_DEFAULT = 1000
@@ -137,8 +137,7 @@ class TrackingService:
         tags: Sequence[Tag],
     ) -> Run:
         tags = [validation.truncated_tag(t) for t in tags]
-        for index, tag in enumerate(tags):
-            validation.validate_tag(tag, f"tags[{index}]")
+        validation.validate_tags(tags)
         tagged_name = next((t.value for t in tags if t.key == RUN_NAME_TAG), None)
         if run_name and tagged_name and run_name != tagged_name:
             raise invalid(
@@ -333,10 +332,8 @@ class TrackingService:
     ) -> LoggedModel:
         validation.validate_length("name", name, validation.MAX_LOGGED_MODEL_NAME_LENGTH)
         validation.validate_length("model_type", model_type, validation.MAX_MODEL_TYPE_LENGTH)
-        for index, param in enumerate(params):
-            validation.validate_param(param, f"params[{index}]")
-        for index, tag in enumerate(tags):
-            validation.validate_tag(tag, f"tags[{index}]")
+        validation.validate_params(params)
+        validation.validate_tags(tags)
         async with self._db.transaction() as session:
             return await self._store.create_logged_model(
                 session,
@@ -367,8 +364,7 @@ class TrackingService:
             await self._store.delete_logged_model(session, model_id, self._clock())
 
     async def set_logged_model_tags(self, model_id: str, tags: Sequence[Tag]) -> None:
-        for index, tag in enumerate(tags):
-            validation.validate_tag(tag, f"tags[{index}]")
+        validation.validate_tags(tags)
         async with self._db.transaction() as session:
             await self._store.set_logged_model_tags(session, model_id, tags, self._clock())
 
@@ -377,8 +373,7 @@ class TrackingService:
             await self._store.delete_logged_model_tag(session, model_id, key, self._clock())
 
     async def log_logged_model_params(self, model_id: str, params: Sequence[Param]) -> None:
-        for index, param in enumerate(params):
-            validation.validate_param(param, f"params[{index}]")
+        validation.validate_params(params)
         async with self._db.transaction() as session:
             await self._store.log_logged_model_params(session, model_id, params, self._clock())
 

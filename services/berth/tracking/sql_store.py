@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import Select, and_, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +27,7 @@ from berth.tracking.entities import (
     LoggedModel,
     LoggedModelStatus,
     Metric,
+    ModelOrder,
     ModelOutput,
     Page,
     Param,
@@ -45,7 +46,6 @@ from berth.tracking.search.grammar import (
     parse_run_order_by,
 )
 
-T = TypeVar("T")
 K = TypeVar("K", str, int)
 IN_CHUNK = 1000
 
@@ -138,23 +138,14 @@ class SqlTrackingStore:
         comparisons = parse_experiment_filter(filter_string)
         order = parse_experiment_order_by(order_by)
         query_id = page_token.fingerprint("experiments", view_type, filter_string, order_by)
-        offset = page_token.decode(token, query_id)
         statement = (
             select(t.ExperimentRow)
             .where(t.ExperimentRow.lifecycle_stage.in_(view_type.stages()))
             .where(*experiment_sql.compile_filter(comparisons))
             .order_by(*experiment_sql.compile_order(order))
-            .offset(offset)
-            .limit(max_results + 1)
         )
-        rows = list(await session.scalars(statement))
-        return self._page(
-            await self._experiments(session, rows[:max_results]),
-            rows,
-            max_results,
-            offset,
-            query_id,
-        )
+        rows, next_token = await _page_of(session, statement, query_id, token, max_results)
+        return Page(await self._experiments(session, rows), next_token)
 
     async def rename_experiment(
         self, session: AsyncSession, experiment_id: str, name: str, now: int
@@ -359,14 +350,8 @@ class SqlTrackingStore:
             .order_by(t.MetricRow.step, t.MetricRow.timestamp, t.MetricRow.value)
         )
         query_id = page_token.fingerprint("metric-history", run_id, key)
-        offset = page_token.decode(token, query_id)
-        if max_results is None:
-            rest = await session.scalars(statement.offset(offset))
-            return Page([_metric(row) for row in rest])
-        rows = list(await session.scalars(statement.offset(offset).limit(max_results + 1)))
-        return self._page(
-            [_metric(row) for row in rows[:max_results]], rows, max_results, offset, query_id
-        )
+        rows, next_token = await _page_of(session, statement, query_id, token, max_results)
+        return Page([_metric(row) for row in rows], next_token)
 
     async def metric_history_sampled(
         self,
@@ -419,7 +404,6 @@ class SqlTrackingStore:
         query_id = page_token.fingerprint(
             "runs", sorted(experiment_ids), filter_string, view_type, order_by
         )
-        offset = page_token.decode(token, query_id)
         ids = [experiment_key(e) for e in experiment_ids]
         statement = (
             select(t.RunRow)
@@ -427,13 +411,9 @@ class SqlTrackingStore:
             .where(t.RunRow.lifecycle_stage.in_(view_type.stages()))
             .where(*run_sql.compile_filter(comparisons))
             .order_by(*run_sql.compile_order(order))
-            .offset(offset)
-            .limit(max_results + 1)
         )
-        rows = list(await session.scalars(statement))
-        return self._page(
-            await self._runs(session, rows[:max_results]), rows, max_results, offset, query_id
-        )
+        rows, next_token = await _page_of(session, statement, query_id, token, max_results)
+        return Page(await self._runs(session, rows), next_token)
 
     async def log_inputs(
         self,
@@ -792,7 +772,7 @@ class SqlTrackingStore:
         filter_string: str | None,
         datasets: Sequence[tuple[str, str | None]],
         max_results: int,
-        order_by: Sequence[logged_model_sql.ModelOrder],
+        order_by: Sequence[ModelOrder],
         token: str | None,
     ) -> Page[LoggedModel]:
         comparisons = parse_logged_model_filter(filter_string)
@@ -803,7 +783,6 @@ class SqlTrackingStore:
             [f"{d[0]}@{d[1]}" for d in datasets],
             [repr(o) for o in order_by],
         )
-        offset = page_token.decode(token, query_id)
         ids = [experiment_key(e) for e in experiment_ids]
         statement = (
             select(t.LoggedModelRow)
@@ -811,17 +790,9 @@ class SqlTrackingStore:
             .where(t.LoggedModelRow.lifecycle_stage == LifecycleStage.ACTIVE)
             .where(*logged_model_sql.compile_filter(comparisons, datasets))
             .order_by(*logged_model_sql.compile_order(order_by))
-            .offset(offset)
-            .limit(max_results + 1)
         )
-        rows = list(await session.scalars(statement))
-        return self._page(
-            await self._logged_models(session, rows[:max_results]),
-            rows,
-            max_results,
-            offset,
-            query_id,
-        )
+        rows, next_token = await _page_of(session, statement, query_id, token, max_results)
+        return Page(await self._logged_models(session, rows), next_token)
 
     async def _logged_model_row(self, session: AsyncSession, model_id: str) -> t.LoggedModelRow:
         row = await session.get(t.LoggedModelRow, model_id)
@@ -886,13 +857,25 @@ class SqlTrackingStore:
 
     # ------------------------------------------------------------------ shared
 
-    @staticmethod
-    def _page(
-        items: list[T], rows: Sequence[object], max_results: int, offset: int, query_id: str
-    ) -> Page[T]:
-        """Callers fetch one row more than a page: its presence means a next page exists."""
-        more = len(rows) > max_results
-        return Page(items, page_token.encode(offset + max_results, query_id) if more else None)
+
+async def _page_of(
+    session: AsyncSession,
+    statement: Select[Any],
+    query_id: str,
+    token: str | None,
+    max_results: int | None,
+) -> tuple[list[Any], str | None]:
+    """One page of ``statement``'s rows (all of them without ``max_results``) and the token
+    of the next page. One row more than a page is fetched: its presence means there is more.
+    """
+    offset = page_token.decode(token, query_id)
+    statement = statement.offset(offset)
+    if max_results is None:
+        return list(await session.scalars(statement)), None
+    rows = list(await session.scalars(statement.limit(max_results + 1)))
+    if len(rows) <= max_results:
+        return rows, None
+    return rows[:max_results], page_token.encode(offset + max_results, query_id)
 
 
 def experiment_key(experiment_id: str) -> int:

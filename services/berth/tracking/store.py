@@ -18,6 +18,7 @@ from berth.tracking.entities import (
     LoggedModel,
     LoggedModelStatus,
     Metric,
+    ModelOrder,
     ModelOutput,
     Page,
     Param,
@@ -27,7 +28,6 @@ from berth.tracking.entities import (
     Tag,
     ViewType,
 )
-from berth.tracking.search.logged_model_sql import ModelOrder
 
 
 class TrackingStore(Protocol):

@@ -95,6 +95,16 @@ def validate_tag(tag: Tag, path: str = "") -> None:
     validate_length(_at(path, "value"), tag.value, limit)
 
 
+def validate_params(params: Sequence[Param]) -> None:
+    for index, param in enumerate(params):
+        validate_param(param, f"params[{index}]")
+
+
+def validate_tags(tags: Sequence[Tag]) -> None:
+    for index, tag in enumerate(tags):
+        validate_tag(tag, f"tags[{index}]")
+
+
 def truncated_param(param: Param) -> Param:
     """A run param whose value MLflow's server would truncate, truncated the same way."""
     return Param(param.key, _truncated("Param", param.key, param.value, MAX_PARAM_VALUE_LENGTH))
@@ -143,10 +153,8 @@ def validate_batch(metrics: Sequence[Metric], params: Sequence[Param], tags: Seq
     )
     for index, metric in enumerate(metrics):
         validate_metric(metric, f"metrics[{index}]")
-    for index, param in enumerate(params):
-        validate_param(param, f"params[{index}]")
-    for index, tag in enumerate(tags):
-        validate_tag(tag, f"tags[{index}]")
+    validate_params(params)
+    validate_tags(tags)
     duplicates = sorted(key for key, count in Counter(p.key for p in params).items() if count > 1)
     if duplicates:
         raise invalid(

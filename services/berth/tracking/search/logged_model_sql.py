@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 
 from berth.errors import invalid
 from berth.tracking import tables as t
-from berth.tracking.entities import LoggedModelStatus
+from berth.tracking.entities import LoggedModelStatus, ModelOrder
 from berth.tracking.search.grammar import Comparison
 from berth.tracking.search.predicates import compare, nulls_last
 
@@ -26,16 +25,6 @@ _ATTRIBUTES: dict[str, Any] = {
 }
 
 Datasets = Sequence[tuple[str, str | None]]
-
-
-@dataclass(frozen=True)
-class ModelOrder:
-    """One ``order_by`` entry of SearchLoggedModels, optionally scoped to a dataset."""
-
-    field_name: str
-    ascending: bool = True
-    dataset_name: str | None = None
-    dataset_digest: str | None = None
 
 
 def compile_filter(

@@ -16,13 +16,13 @@ from berth.tracking.entities import (
     Experiment,
     LoggedModel,
     Metric,
+    ModelOrder,
     Page,
     Param,
     Run,
     Tag,
     ViewType,
 )
-from berth.tracking.search.logged_model_sql import ModelOrder
 from berth.tracking.service import TrackingService
 
 T0 = 1_700_000_000_000

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from berth.errors import ErrorCode
-from berth.tracking.entities import LoggedModelStatus, Metric, Param, Tag
-from berth.tracking.search.logged_model_sql import ModelOrder
+from berth.tracking.entities import LoggedModelStatus, Metric, ModelOrder, Param, Tag
 from tests.integration.tracking.service.support import T0, Tracking, raises
 
 
