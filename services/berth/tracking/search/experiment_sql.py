@@ -18,8 +18,6 @@ _ATTRIBUTES: dict[str, Any] = {
     "last_update_time": t.ExperimentRow.last_update_time,
 }
 
-DEFAULT_ORDER = (OrderKey("attribute", "creation_time", False),)
-
 
 def compile_filter(comparisons: Sequence[Comparison]) -> list[ColumnElement[bool]]:
     return [_condition(c) for c in comparisons]
@@ -51,10 +49,11 @@ def _experiment_id_condition(c: Comparison) -> ColumnElement[bool]:
 
 
 def compile_order(keys: Sequence[OrderKey]) -> list[Any]:
-    """Newest first unless told otherwise; experiment id breaks ties."""
-    clauses = [
-        _ATTRIBUTES[k.key] if k.ascending else _ATTRIBUTES[k.key].desc()
-        for k in (keys or DEFAULT_ORDER)
-    ]
-    clauses.append(t.ExperimentRow.experiment_id)
+    """MLflow's order: newest first, then lowest id, by default; after an explicit order,
+    ties go to the highest experiment id."""
+    if not keys:
+        return [t.ExperimentRow.creation_time.desc(), t.ExperimentRow.experiment_id]
+    clauses = [_ATTRIBUTES[k.key] if k.ascending else _ATTRIBUTES[k.key].desc() for k in keys]
+    if not any(k.key == "experiment_id" for k in keys):
+        clauses.append(t.ExperimentRow.experiment_id.desc())
     return clauses
