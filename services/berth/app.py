@@ -11,6 +11,9 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy import text
 
 import berth
+from berth.artifacts import routes as artifact_routes
+from berth.artifacts.backends import backend_for
+from berth.artifacts.service import ArtifactService
 from berth.config import Settings
 from berth.db.engine import create_engine
 from berth.db.schema_check import SchemaState, check_schema
@@ -31,12 +34,14 @@ TRACKING = tracking_pb2.DESCRIPTOR.services_by_name["TrackingService"]
 
 def create_app(settings: Settings) -> FastAPI:
     db = Database(create_engine(settings.backend_store_uri))
+    artifact_store = backend_for(settings.artifact_store)
     tracking = TrackingService(
-        db, SqlTrackingStore(settings.artifact_root), ArtifactLister(settings.artifact_root)
+        db, SqlTrackingStore(settings.artifact_root), ArtifactLister(artifact_store)
     )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await artifact_store.check()
         await tracking.bootstrap()
         yield
         await db.dispose()
@@ -52,6 +57,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(HostGuard, allowlist=settings.host_allowlist)
     rest.install_error_handlers(app)
     rest.mount(app, bind(TRACKING, TrackingHandlers(tracking)), settings.max_request_bytes)
+    if settings.serve_artifacts:
+        artifact_routes.mount(app, ArtifactService(artifact_store))
     _mount_meta(app, db, settings)
     return app
 
@@ -93,9 +100,9 @@ def _mount_meta(app: FastAPI, db: Database, settings: Settings) -> None:
         return JSONResponse(
             {
                 "version": berth.__version__,
-                "services": ["tracking"],
+                "services": ["tracking", "artifacts"] if settings.serve_artifacts else ["tracking"],
                 "backend": db.dialect,
                 "default_artifact_root": settings.artifact_root,
-                "artifacts_mode": "client-direct",
+                "artifacts_mode": "proxied" if settings.serve_artifacts else "direct",
             }
         )

@@ -51,15 +51,15 @@ def main() -> None:
     envvar="BERTH_ARTIFACTS_DESTINATION",
     default=DEFAULT_ARTIFACTS_DESTINATION,
     show_default=True,
-    help="Local folder or URI used as the artifact root when none is given.",
+    help="Where proxied artifacts are stored (the artifact root itself with --no-serve-artifacts).",
 )
 @click.option(
     "--serve-artifacts/--no-serve-artifacts",
     envvar="BERTH_SERVE_ARTIFACTS",
     default=True,
     show_default=True,
-    help="Proxy artifact bytes through this server (arrives with the artifact service; "
-    "until then clients write to the artifact root themselves).",
+    help="Proxy artifact bytes through this server (mlflow-artifacts:/ URIs); without it "
+    "clients write to the artifact root themselves.",
 )
 @click.option(
     "--artifacts-only",

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_BACKEND_STORE_URI = "sqlite:///mlflow.db"
 DEFAULT_ARTIFACTS_DESTINATION = "./mlartifacts"
+PROXIED_ARTIFACT_ROOT = "mlflow-artifacts:/"
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 
 
@@ -58,13 +59,18 @@ class Settings(BaseSettings):
 
     @property
     def artifact_root(self) -> str:
-        """Where new experiments put their artifacts when they do not name a location.
-
-        Until the artifact service lands, this is the artifacts destination as an absolute
-        ``file://`` URI and the client writes there itself.
-        """
+        """Where new experiments put their artifacts when they do not name a location:
+        this server's proxy (``mlflow-artifacts:/``) when it serves artifacts, else the
+        destination itself, which clients then write to directly (as ``mlflow server``)."""
         if self.default_artifact_root is not None:
             return _absolute_if_local(self.default_artifact_root)
+        if self.serve_artifacts:
+            return PROXIED_ARTIFACT_ROOT
+        return _absolute_if_local(self.artifacts_destination)
+
+    @property
+    def artifact_store(self) -> str:
+        """The store this server's artifact service reads and writes, as a URI."""
         return _absolute_if_local(self.artifacts_destination)
 
 

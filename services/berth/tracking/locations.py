@@ -7,11 +7,11 @@ Listing (``artifacts/list``) is only done for runs under the server's own local 
 
 from __future__ import annotations
 
-import asyncio
-import os
-from pathlib import Path
+import posixpath
+from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
+from berth.artifacts.backends.base import ArtifactBackend
 from berth.artifacts.paths import canonical_relative_path, fully_decoded, has_control_characters
 from berth.errors import BerthError, ErrorCode, invalid
 from berth.tracking.entities import FileInfo
@@ -44,44 +44,38 @@ def validate_artifact_location(uri: str) -> str:
 
 
 class ArtifactLister:
-    """Lists artifact directories under one local root, without blocking the event loop."""
+    """Lists run and model artifacts that live in the server's own artifact store.
 
-    def __init__(self, artifact_root: str) -> None:
-        self._root = _local_path(artifact_root)
+    A run's artifact URI names that store either as ``mlflow-artifacts:/<path>`` (proxied
+    mode) or as a ``file:`` URI under the store's local root; other URIs belong to stores
+    the client reaches itself.
+    """
+
+    def __init__(self, backend: ArtifactBackend) -> None:
+        self._backend = backend
 
     async def list(self, root_uri: str, path: str | None) -> list[FileInfo]:
-        relative = canonical_relative_path(path)
-        base = _local_path(root_uri)
-        if self._root is None or base is None or not base.is_relative_to(self._root):
+        base = self._store_path(root_uri)
+        if base is None:
             raise BerthError(
                 ErrorCode.NOT_IMPLEMENTED,
                 f"This server does not read artifacts at {root_uri}; list them with the "
                 "client, which reads that store directly.",
             )
-        return await asyncio.to_thread(_list_directory, base, relative)
+        relative = canonical_relative_path(path)
+        directory = posixpath.join(base, relative) if relative else base
+        entries = await self._backend.list(directory)
+        prefix = f"{relative}/" if relative else ""
+        return [FileInfo(prefix + posixpath.basename(e.path), e.is_dir, e.size) for e in entries]
 
-
-def _local_path(uri: str) -> Path | None:
-    parts = urlsplit(uri)
-    if parts.scheme == "file":
-        return Path(fully_decoded(parts.path)).resolve()
-    if parts.scheme == "" and uri.startswith("/"):
-        return Path(uri).resolve()
-    return None
-
-
-def _list_directory(base: Path, relative: str) -> list[FileInfo]:
-    directory = (base / relative).resolve()
-    if not directory.is_relative_to(base):
-        raise invalid(f"Invalid path {relative!r}: it leads outside the artifact root.")
-    if not directory.is_dir():
-        return []
-    infos = []
-    with os.scandir(directory) as entries:
-        for entry in entries:
-            child = f"{relative}/{entry.name}" if relative else entry.name
-            if entry.is_dir(follow_symlinks=False):
-                infos.append(FileInfo(child, True))
-            elif entry.is_file(follow_symlinks=False):
-                infos.append(FileInfo(child, False, entry.stat(follow_symlinks=False).st_size))
-    return sorted(infos, key=lambda info: info.path)
+    def _store_path(self, uri: str) -> str | None:
+        parts = urlsplit(uri)
+        if parts.scheme == "mlflow-artifacts":
+            return canonical_relative_path(parts.path.lstrip("/"))
+        root = urlsplit(self._backend.root)
+        if parts.scheme == root.scheme == "file":
+            inside = PurePosixPath(fully_decoded(parts.path))
+            store = PurePosixPath(fully_decoded(root.path))
+            if inside.is_relative_to(store):
+                return canonical_relative_path(str(inside.relative_to(store)))
+        return None

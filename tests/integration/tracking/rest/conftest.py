@@ -130,11 +130,13 @@ async def _running(settings: Settings) -> AsyncIterator[Api]:
 
 
 def _settings(database_uri: str, artifacts_destination: Path, **overrides: Any) -> Settings:
+    """The tracking slice on its own: runs get ``file:`` artifact URIs under the destination
+    (``--no-serve-artifacts``), so tests can arrange artifacts on disk."""
     return Settings(
         backend_store_uri=database_uri,
         artifacts_destination=str(artifacts_destination),
         default_artifact_root=None,
-        **overrides,
+        **{"serve_artifacts": False, **overrides},
     )
 
 

@@ -1,0 +1,74 @@
+"""Artifact backends, chosen by the scheme of the artifact root URI.
+
+``file:`` URIs and plain paths (relative ones against the working directory) are served by
+:class:`LocalBackend`, ``memory:`` by :class:`MemoryBackend` (tests only: it starts empty and
+keeps nothing). Other stores register themselves with :func:`register`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from berth.artifacts.backends.base import ArtifactBackend, ArtifactEntry
+from berth.artifacts.backends.local import LocalBackend
+from berth.artifacts.backends.memory import MemoryBackend
+from berth.errors import invalid
+
+__all__ = [
+    "ArtifactBackend",
+    "ArtifactEntry",
+    "BackendFactory",
+    "backend_for",
+    "register",
+    "supported_schemes",
+]
+
+BackendFactory = Callable[[str], ArtifactBackend]
+"""Builds a backend from its root URI."""
+
+_FACTORIES: dict[str, BackendFactory] = {}
+
+
+def register(scheme: str, factory: BackendFactory) -> None:
+    """Serve root URIs of ``scheme`` with backends built by ``factory`` (replacing any)."""
+    _FACTORIES[scheme.lower()] = factory
+
+
+def supported_schemes() -> list[str]:
+    return sorted(_FACTORIES)
+
+
+def backend_for(uri: str) -> ArtifactBackend:
+    """The backend serving the artifact root ``uri``; INVALID_PARAMETER_VALUE if none can."""
+    if not uri:
+        raise invalid("An artifact root URI is required.")
+    scheme = urlsplit(uri).scheme.lower()
+    if not scheme:
+        return _FACTORIES["file"](Path(uri).resolve().as_uri())
+    factory = _FACTORIES.get(scheme)
+    if factory is None:
+        raise invalid(
+            f"Unsupported artifact root {uri!r}: no backend for scheme {scheme!r}; "
+            f"supported schemes are {', '.join(supported_schemes())} and plain paths."
+        )
+    return factory(uri)
+
+
+def _local(uri: str) -> LocalBackend:
+    parts = urlsplit(uri)
+    if parts.netloc not in ("", "localhost") or parts.query or parts.fragment:
+        raise invalid(f"Invalid artifact root {uri!r}: a file URI has no host, query or fragment.")
+    if not parts.path.startswith("/"):
+        raise invalid(f"Invalid artifact root {uri!r}: a file URI needs an absolute path.")
+    return LocalBackend(Path(unquote(parts.path)))
+
+
+def _memory(uri: str) -> MemoryBackend:
+    parts = urlsplit(uri)
+    return MemoryBackend((parts.netloc + parts.path) or "test")
+
+
+register("file", _local)
+register("memory", _memory)
