@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy import text
 
 import berth
 from berth.artifacts import routes as artifact_routes
 from berth.artifacts.backends import backend_for
+from berth.artifacts.backends.base import ArtifactBackend
 from berth.artifacts.service import ArtifactService
 from berth.config import Settings
 from berth.db.engine import create_engine
 from berth.db.schema_check import SchemaState, check_schema
 from berth.db.transaction import Database
+from berth.errors import ErrorCode
 from berth.proto import tracking_pb2
 from berth.tracking.handlers import TrackingHandlers
 from berth.tracking.locations import ArtifactLister
@@ -33,8 +36,10 @@ TRACKING = tracking_pb2.DESCRIPTOR.services_by_name["TrackingService"]
 
 
 def create_app(settings: Settings) -> FastAPI:
-    db = Database(create_engine(settings.backend_store_uri))
     artifact_store = backend_for(settings.artifact_store)
+    if settings.artifacts_only:
+        return _artifacts_only_app(settings, artifact_store)
+    db = Database(create_engine(settings.backend_store_uri))
     tracking = TrackingService(
         db, SqlTrackingStore(settings.artifact_root), ArtifactLister(artifact_store)
     )
@@ -46,6 +51,79 @@ def create_app(settings: Settings) -> FastAPI:
         yield
         await db.dispose()
 
+    app = _bare_app(settings, lifespan)
+    rest.mount(app, bind(TRACKING, TrackingHandlers(tracking)), settings.max_request_bytes)
+    if settings.serve_artifacts:
+        artifact_routes.mount(app, ArtifactService(artifact_store))
+
+    async def ready() -> str | None:
+        try:
+            async with db.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            schema = await check_schema(settings.backend_store_uri)
+        except Exception:  # readiness reports any failure instead of raising it
+            log.exception("readiness check failed")
+            return "database unreachable"
+        return None if schema is SchemaState.CURRENT else f"schema is {schema.name.lower()}"
+
+    _mount_meta(
+        app,
+        ready,
+        {
+            "services": ["tracking", "artifacts"] if settings.serve_artifacts else ["tracking"],
+            "backend": db.dialect,
+            "default_artifact_root": settings.artifact_root,
+            "artifacts_mode": "proxied" if settings.serve_artifacts else "direct",
+        },
+    )
+    return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """The factory uvicorn workers call: settings come from ``BERTH_*`` set by the CLI."""
+    return create_app(Settings())
+
+
+def _artifacts_only_app(settings: Settings, artifact_store: ArtifactBackend) -> FastAPI:
+    """The artifact service alone, for another team's tracking server: no database at all."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await artifact_store.check()
+        yield
+
+    app = _bare_app(settings, lifespan)
+    artifact_routes.mount(app, ArtifactService(artifact_store))
+
+    async def not_served(_request: Request) -> JSONResponse:
+        return rest.error_response(
+            ErrorCode.ENDPOINT_NOT_FOUND,
+            "This server is artifacts-only (--artifacts-only): tracking and registry "
+            "endpoints are not served here; use the tracking server's URL.",
+        )
+
+    for prefix in ("/api", "/ajax-api"):
+        app.add_api_route(
+            f"{prefix}/{{version}}/mlflow/{{rest:path}}",
+            not_served,
+            methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
+        )
+
+    async def ready() -> str | None:
+        try:
+            await artifact_store.check()
+        except Exception:  # readiness reports any failure instead of raising it
+            log.exception("readiness check failed")
+            return "artifact store unreachable"
+        return None
+
+    _mount_meta(app, ready, {"services": ["artifacts"], "artifacts_mode": "artifacts-only"})
+    return app
+
+
+def _bare_app(
+    settings: Settings, lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]]
+) -> FastAPI:
     app = FastAPI(
         title="Berth",
         version=berth.__version__,
@@ -56,19 +134,12 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.add_middleware(HostGuard, allowlist=settings.host_allowlist)
     rest.install_error_handlers(app)
-    rest.mount(app, bind(TRACKING, TrackingHandlers(tracking)), settings.max_request_bytes)
-    if settings.serve_artifacts:
-        artifact_routes.mount(app, ArtifactService(artifact_store))
-    _mount_meta(app, db, settings)
     return app
 
 
-def create_app_from_environment() -> FastAPI:
-    """The factory uvicorn workers call: settings come from ``BERTH_*`` set by the CLI."""
-    return create_app(Settings())
-
-
-def _mount_meta(app: FastAPI, db: Database, settings: Settings) -> None:
+def _mount_meta(
+    app: FastAPI, ready_problem: Callable[[], Awaitable[str | None]], info: dict[str, Any]
+) -> None:
     @app.get("/health", include_in_schema=False)
     async def health() -> PlainTextResponse:
         return PlainTextResponse("OK")
@@ -79,30 +150,11 @@ def _mount_meta(app: FastAPI, db: Database, settings: Settings) -> None:
 
     @app.get("/ready", include_in_schema=False)
     async def ready() -> JSONResponse:
-        try:
-            async with db.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-            schema = await check_schema(settings.backend_store_uri)
-        except Exception:  # readiness reports any failure instead of raising it
-            log.exception("readiness check failed")
-            return JSONResponse(
-                {"status": "unavailable", "reason": "database unreachable"}, status_code=503
-            )
-        if schema is not SchemaState.CURRENT:
-            return JSONResponse(
-                {"status": "unavailable", "reason": f"schema is {schema.name.lower()}"},
-                status_code=503,
-            )
+        problem = await ready_problem()
+        if problem is not None:
+            return JSONResponse({"status": "unavailable", "reason": problem}, status_code=503)
         return JSONResponse({"status": "ready"})
 
     @app.get("/api/2.0/berth/server-info")
     async def server_info() -> JSONResponse:
-        return JSONResponse(
-            {
-                "version": berth.__version__,
-                "services": ["tracking", "artifacts"] if settings.serve_artifacts else ["tracking"],
-                "backend": db.dialect,
-                "default_artifact_root": settings.artifact_root,
-                "artifacts_mode": "proxied" if settings.serve_artifacts else "direct",
-            }
-        )
+        return JSONResponse({"version": berth.__version__, **info})

@@ -79,24 +79,55 @@ def main() -> None:
     "when bound to loopback, any host otherwise).",
 )
 def server(**options: Any) -> None:
-    """Run the Berth server (tracking API) under uvicorn."""
+    """Run the Berth server (tracking API and artifact proxy) under uvicorn."""
     settings = _settings(options)
-    if settings.artifacts_only:
-        raise click.UsageError(
-            "--artifacts-only needs the artifact service, which this version of Berth does "
-            "not include yet; run without it (clients write artifacts to the artifact root)."
-        )
-    _prepare_schema(settings.backend_store_uri)
+    if not settings.artifacts_only:
+        _prepare_schema(settings.backend_store_uri)
+    _serve(settings)
+
+
+@main.command()
+@click.option(
+    "--artifacts-destination",
+    envvar="BERTH_ARTIFACTS_DESTINATION",
+    default=DEFAULT_ARTIFACTS_DESTINATION,
+    show_default=True,
+    help="Where the artifacts are stored.",
+)
+@click.option("--host", "-h", envvar="BERTH_HOST", default="127.0.0.1", show_default=True)
+@click.option("--port", "-p", envvar="BERTH_PORT", default=5000, type=int, show_default=True)
+@click.option("--workers", "-w", envvar="BERTH_WORKERS", default=1, type=int, show_default=True)
+@click.option(
+    "--allowed-hosts",
+    envvar="BERTH_ALLOWED_HOSTS",
+    default=None,
+    help="Comma-separated Host names to answer to, '*' for any.",
+)
+def artifacts(**options: Any) -> None:
+    """Run the artifact service alone (``berth server --artifacts-only``)."""
+    _serve(_settings({**options, "artifacts_only": True}))
+
+
+def _serve(settings: Settings) -> None:
     for name, value in settings.model_dump(exclude_none=True).items():
         os.environ[f"BERTH_{name.upper()}"] = str(value)
-    log.info(
-        "Berth %s on http://%s:%d (backend %s, artifacts at %s)",
-        __version__,
-        settings.host,
-        settings.port,
-        _redacted(settings.backend_store_uri),
-        settings.artifact_root,
-    )
+    if settings.artifacts_only:
+        log.info(
+            "Berth %s artifacts-only on http://%s:%d (store %s)",
+            __version__,
+            settings.host,
+            settings.port,
+            settings.artifact_store,
+        )
+    else:
+        log.info(
+            "Berth %s on http://%s:%d (backend %s, artifacts at %s)",
+            __version__,
+            settings.host,
+            settings.port,
+            _redacted(settings.backend_store_uri),
+            settings.artifact_root,
+        )
     uvicorn.run(
         "berth.app:create_app_from_environment",
         factory=True,

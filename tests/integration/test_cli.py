@@ -66,12 +66,6 @@ def test_server_rejects_an_unsupported_backend_store_uri() -> None:
     assert "Unsupported backend store" in result.output
 
 
-def test_server_refuses_artifacts_only_until_the_artifact_service_exists() -> None:
-    result = CliRunner().invoke(main, ["server", "--artifacts-only"])
-    assert result.exit_code == 2
-    assert "artifact service" in result.output
-
-
 @pytest.mark.postgres
 def test_postgresql_asyncpg_uri_form_is_accepted(postgres_database_uri: str) -> None:
     asyncpg_uri = postgres_database_uri.replace("postgresql://", "postgresql+asyncpg://", 1)
