@@ -33,13 +33,13 @@ test-e2e: uv
 	$(PYTEST) tests/e2e
 
 lint: uv
-	$(UV) run --frozen ruff check services tests tools
-	$(UV) run --frozen ruff format --check services tests tools
+	$(UV) run --frozen ruff check services tests tools bench
+	$(UV) run --frozen ruff format --check services tests tools bench
 	$(UV) run --frozen mypy services/berth
 
 format: uv
-	$(UV) run --frozen ruff check --fix services tests tools
-	$(UV) run --frozen ruff format services tests tools
+	$(UV) run --frozen ruff check --fix services tests tools bench
+	$(UV) run --frozen ruff format services tests tools bench
 
 protos: uv
 	$(UV) run --frozen python tools/protos.py
