@@ -6,7 +6,7 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import click
@@ -22,6 +22,7 @@ from berth.errors import BerthError
 
 log = logging.getLogger("berth")
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 backend_store_option = click.option(
     "--backend-store-uri",
@@ -30,6 +31,32 @@ backend_store_option = click.option(
     show_default=True,
     help="Database URI: sqlite:///<path> or postgresql://user:pass@host:port/db.",
 )
+
+
+def listening_options(command: F) -> F:
+    """Where a server listens and which Host names it answers to (shared by every server)."""
+    for option in reversed(
+        [
+            click.option(
+                "--host", "-h", envvar="BERTH_HOST", default="127.0.0.1", show_default=True
+            ),
+            click.option(
+                "--port", "-p", envvar="BERTH_PORT", default=5000, type=int, show_default=True
+            ),
+            click.option(
+                "--workers", "-w", envvar="BERTH_WORKERS", default=1, type=int, show_default=True
+            ),
+            click.option(
+                "--allowed-hosts",
+                envvar="BERTH_ALLOWED_HOSTS",
+                default=None,
+                help="Comma-separated Host names to answer to, '*' for any (default: loopback "
+                "names when bound to loopback, any host otherwise).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
 
 
 @click.group()
@@ -68,16 +95,7 @@ def main() -> None:
     default=False,
     help="Serve the artifacts API only.",
 )
-@click.option("--host", "-h", envvar="BERTH_HOST", default="127.0.0.1", show_default=True)
-@click.option("--port", "-p", envvar="BERTH_PORT", default=5000, type=int, show_default=True)
-@click.option("--workers", "-w", envvar="BERTH_WORKERS", default=1, type=int, show_default=True)
-@click.option(
-    "--allowed-hosts",
-    envvar="BERTH_ALLOWED_HOSTS",
-    default=None,
-    help="Comma-separated Host names to answer to, '*' for any (default: loopback names "
-    "when bound to loopback, any host otherwise).",
-)
+@listening_options
 def server(**options: Any) -> None:
     """Run the Berth server (tracking API and artifact proxy) under uvicorn."""
     settings = _settings(options)
@@ -94,15 +112,7 @@ def server(**options: Any) -> None:
     show_default=True,
     help="Where the artifacts are stored.",
 )
-@click.option("--host", "-h", envvar="BERTH_HOST", default="127.0.0.1", show_default=True)
-@click.option("--port", "-p", envvar="BERTH_PORT", default=5000, type=int, show_default=True)
-@click.option("--workers", "-w", envvar="BERTH_WORKERS", default=1, type=int, show_default=True)
-@click.option(
-    "--allowed-hosts",
-    envvar="BERTH_ALLOWED_HOSTS",
-    default=None,
-    help="Comma-separated Host names to answer to, '*' for any.",
-)
+@listening_options
 def artifacts(**options: Any) -> None:
     """Run the artifact service alone (``berth server --artifacts-only``)."""
     _serve(_settings({**options, "artifacts_only": True}))
