@@ -37,7 +37,7 @@ def test_artifacts_round_trip_through_the_proxy(
 ) -> None:
     source = tmp_path / "source"
     (source / "nested" / "deeper").mkdir(parents=True)
-    (source / "nested" / "deeper" / "weights.bin").write_bytes(os.urandom(20 * 1024 * 1024))
+    (source / "nested" / "deeper" / "weights.bin").write_bytes(os.urandom(101 * 1024 * 1024))
     (source / "empty.txt").write_bytes(b"")
     (source / "with space é.txt").write_text("non-ascii name")
     mlflow.set_experiment(f"roundtrip-{uuid.uuid4().hex[:8]}")
