@@ -345,12 +345,14 @@ class SqlTrackingStore:
         """One key's history in step order; without ``max_results``, all of it (as MLflow)."""
         await self._run_row(session, run_id)
         statement = (
-            select(t.MetricRow)
-            .filter_by(run_id=run_id, key=key)
+            select(*METRIC_COLUMNS)
+            .where(t.MetricRow.run_id == run_id, t.MetricRow.key == key)
             .order_by(t.MetricRow.step, t.MetricRow.timestamp, t.MetricRow.value)
         )
         query_id = page_token.fingerprint("metric-history", run_id, key)
-        rows, next_token = await _page_of(session, statement, query_id, token, max_results)
+        rows, next_token = await _page_of(
+            session, statement, query_id, token, max_results, columns=True
+        )
         return Page([_metric(row) for row in rows], next_token)
 
     async def metric_history_sampled(
@@ -363,7 +365,7 @@ class SqlTrackingStore:
         max_points: int,
     ) -> list[Metric]:
         """Up to ``max_points`` evenly spread steps of each run's history, ends included."""
-        statement = select(t.MetricRow).where(
+        statement = select(*METRIC_COLUMNS).where(
             t.MetricRow.run_id.in_(run_ids), t.MetricRow.key == key
         )
         if start_step is not None:
@@ -380,7 +382,7 @@ class SqlTrackingStore:
             steps_by_run[row_run_id].append(step)
         metrics: list[Metric] = []
         for row_run_id, steps in steps_by_run.items():
-            rows = await session.scalars(
+            rows = await session.execute(
                 statement.where(
                     t.MetricRow.run_id == row_run_id,
                     t.MetricRow.step.in_(_spread(steps, max_points)),
@@ -860,19 +862,25 @@ class SqlTrackingStore:
 
 async def _page_of(
     session: AsyncSession,
-    statement: Select[Any],
+    statement: Select[*tuple[Any, ...]],
     query_id: str,
     token: str | None,
     max_results: int | None,
+    *,
+    columns: bool = False,
 ) -> tuple[list[Any], str | None]:
     """One page of ``statement``'s rows (all of them without ``max_results``) and the token
     of the next page. One row more than a page is fetched: its presence means there is more.
+    ORM entities by default; plain rows with ``columns`` (cheaper for long histories).
     """
     offset = page_token.decode(token, query_id)
     statement = statement.offset(offset)
+    if max_results is not None:
+        statement = statement.limit(max_results + 1)
+    result = await session.execute(statement)
+    rows = list(result) if columns else list(result.scalars())
     if max_results is None:
-        return list(await session.scalars(statement)), None
-    rows = list(await session.scalars(statement.limit(max_results + 1)))
+        return rows, None
     if len(rows) <= max_results:
         return rows, None
     return rows[:max_results], page_token.encode(offset + max_results, query_id)
@@ -958,7 +966,22 @@ def _run_info(row: t.RunRow) -> RunInfo:
     )
 
 
-def _metric(row: t.MetricRow, *, with_run: bool = False) -> Metric:
+# History is read as plain rows: building ORM objects was most of a long history's cost.
+METRIC_COLUMNS = (
+    t.MetricRow.run_id,
+    t.MetricRow.key,
+    t.MetricRow.value,
+    t.MetricRow.timestamp,
+    t.MetricRow.step,
+    t.MetricRow.is_nan,
+    t.MetricRow.model_id,
+    t.MetricRow.dataset_name,
+    t.MetricRow.dataset_digest,
+)
+
+
+def _metric(row: Any, *, with_run: bool = False) -> Metric:
+    """A metric from a row of ``metrics`` (an entity or a row of METRIC_COLUMNS)."""
     return Metric(
         key=row.key,
         value=_read_value(row.value, row.is_nan),

@@ -8,6 +8,7 @@ Query strings of GET requests are turned into the same JSON first.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -19,37 +20,40 @@ from berth.errors import invalid
 
 M = TypeVar("M", bound=Message)
 
-_INT64_TYPES = frozenset(
-    {
-        FieldDescriptor.TYPE_INT64,
-        FieldDescriptor.TYPE_UINT64,
-        FieldDescriptor.TYPE_SINT64,
-        FieldDescriptor.TYPE_FIXED64,
-        FieldDescriptor.TYPE_SFIXED64,
-    }
-)
+_FLOATS = frozenset({FieldDescriptor.TYPE_DOUBLE, FieldDescriptor.TYPE_FLOAT})
 
 
 def message_to_dict(message: Message) -> dict[str, Any]:
-    rendered = json_format.MessageToDict(message, preserving_proto_field_name=True)
-    _int64_as_numbers(message.DESCRIPTOR, rendered)
-    return rendered
+    """Proto JSON with proto field names, as ``json_format`` renders it, except that 64-bit
+    integers stay JSON numbers (MLflow's dialect).
+
+    Written directly over ``ListFields`` (which, like ``json_format``, yields exactly the
+    fields that are set) because ``json_format`` is pure Python and dominated the time of
+    large responses. The contract has no maps, bytes, 32-bit floats or well-known types; a
+    test keeps this renderer equal to ``json_format`` on every tracking message.
+    """
+    return {field.name: _field_value(field, value) for field, value in message.ListFields()}
 
 
 def message_to_json(message: Message) -> bytes:
     return json.dumps(message_to_dict(message), separators=(",", ":")).encode()
 
 
-def _int64_as_numbers(descriptor: Any, rendered: dict[str, Any]) -> None:
-    for name, value in rendered.items():
-        field = descriptor.fields_by_name.get(name)
-        if field is None:
-            continue
-        if field.message_type is not None and not field.message_type.GetOptions().map_entry:
-            for item in value if isinstance(value, list) else [value]:
-                _int64_as_numbers(field.message_type, item)
-        elif field.type in _INT64_TYPES:
-            rendered[name] = [int(v) for v in value] if isinstance(value, list) else int(value)
+def _field_value(field: Any, value: Any) -> Any:
+    if field.is_repeated:
+        return [_single_value(field, item) for item in value]
+    return _single_value(field, value)
+
+
+def _single_value(field: Any, value: Any) -> Any:
+    if field.type == FieldDescriptor.TYPE_MESSAGE:
+        return message_to_dict(value)
+    if field.type == FieldDescriptor.TYPE_ENUM:
+        known = field.enum_type.values_by_number.get(value)
+        return known.name if known is not None else value
+    if field.type in _FLOATS and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    return value
 
 
 def parse_json_body(body: bytes, message_type: type[M]) -> M:
