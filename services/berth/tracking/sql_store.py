@@ -282,9 +282,7 @@ class SqlTrackingStore:
 
     async def lock_run(self, session: AsyncSession, run_id: str) -> Run:
         """The run, with its row locked until the transaction ends (read-modify-write)."""
-        row = await session.get(t.RunRow, run_id, with_for_update=True)
-        if row is None:
-            raise not_found(f"Run with id={run_id} not found")
+        row = await self._run_row(session, run_id, lock=True)
         return (await self._runs(session, [row]))[0]
 
     async def update_run(
@@ -489,8 +487,8 @@ class SqlTrackingStore:
         assert dataset_id is not None
         return dataset_id
 
-    async def _run_row(self, session: AsyncSession, run_id: str) -> t.RunRow:
-        row = await session.get(t.RunRow, run_id)
+    async def _run_row(self, session: AsyncSession, run_id: str, *, lock: bool = False) -> t.RunRow:
+        row = await session.get(t.RunRow, run_id, with_for_update=lock)
         if row is None:
             raise not_found(f"Run with id={run_id} not found")
         return row
@@ -840,19 +838,7 @@ class SqlTrackingStore:
                 source_run_id=row.source_run_id,
                 tags=tuple(Tag(g.key, g.value) for g in tags[row.model_id]),
                 params=tuple(Param(p.key, p.value) for p in params[row.model_id]),
-                metrics=tuple(
-                    Metric(
-                        key=m.key,
-                        value=_read_value(m.value, m.is_nan),
-                        timestamp=m.timestamp,
-                        step=m.step,
-                        run_id=m.run_id,
-                        model_id=m.model_id,
-                        dataset_name=m.dataset_name,
-                        dataset_digest=m.dataset_digest,
-                    )
-                    for m in metrics[row.model_id]
-                ),
+                metrics=tuple(_metric(m, with_run=True) for m in metrics[row.model_id]),
             )
             for row in rows
         ]
@@ -981,7 +967,8 @@ METRIC_COLUMNS = (
 
 
 def _metric(row: Any, *, with_run: bool = False) -> Metric:
-    """A metric from a row of ``metrics`` (an entity or a row of METRIC_COLUMNS)."""
+    """A metric from a row of ``metrics`` (an entity or a row of METRIC_COLUMNS) or of
+    ``logged_model_metrics``, which has the same columns."""
     return Metric(
         key=row.key,
         value=_read_value(row.value, row.is_nan),
