@@ -1,3 +1,3 @@
 """Fixtures shared by every test folder, loaded as plugins."""
 
-pytest_plugins = ["tests.fixtures.databases"]
+pytest_plugins = ["tests.fixtures.databases", "tests.fixtures.s3"]

@@ -36,7 +36,7 @@ TRACKING = tracking_pb2.DESCRIPTOR.services_by_name["TrackingService"]
 
 
 def create_app(settings: Settings) -> FastAPI:
-    artifact_store = backend_for(settings.artifact_store)
+    artifact_store = backend_for(settings.artifact_store, settings.store_options)
     if settings.artifacts_only:
         return _artifacts_only_app(settings, artifact_store)
     db = Database(create_engine(settings.backend_store_uri))
@@ -50,11 +50,12 @@ def create_app(settings: Settings) -> FastAPI:
         await tracking.bootstrap()
         yield
         await db.dispose()
+        await artifact_store.close()
 
     app = _bare_app(settings, lifespan)
     rest.mount(app, bind(TRACKING, TrackingHandlers(tracking)), settings.max_request_bytes)
     if settings.serve_artifacts:
-        artifact_routes.mount(app, ArtifactService(artifact_store))
+        artifact_routes.mount(app, _artifact_service(settings, artifact_store))
 
     async def ready() -> str | None:
         try:
@@ -73,7 +74,7 @@ def create_app(settings: Settings) -> FastAPI:
             "services": ["tracking", "artifacts"] if settings.serve_artifacts else ["tracking"],
             "backend": db.dialect,
             "default_artifact_root": settings.artifact_root,
-            "artifacts_mode": "proxied" if settings.serve_artifacts else "direct",
+            **_artifacts_info(settings),
         },
     )
     return app
@@ -91,9 +92,10 @@ def _artifacts_only_app(settings: Settings, artifact_store: ArtifactBackend) -> 
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await artifact_store.check()
         yield
+        await artifact_store.close()
 
     app = _bare_app(settings, lifespan)
-    artifact_routes.mount(app, ArtifactService(artifact_store))
+    artifact_routes.mount(app, _artifact_service(settings, artifact_store))
 
     async def not_served(_request: Request) -> JSONResponse:
         return rest.error_response(
@@ -117,8 +119,20 @@ def _artifacts_only_app(settings: Settings, artifact_store: ArtifactBackend) -> 
             return "artifact store unreachable"
         return None
 
-    _mount_meta(app, ready, {"services": ["artifacts"], "artifacts_mode": "artifacts-only"})
+    _mount_meta(app, ready, {"services": ["artifacts"], **_artifacts_info(settings)})
     return app
+
+
+def _artifact_service(settings: Settings, store: ArtifactBackend) -> ArtifactService:
+    return ArtifactService(store, delegation=settings.artifacts_delegation == "presigned")
+
+
+def _artifacts_info(settings: Settings) -> dict[str, Any]:
+    """The artifact mode as operators configured it (never credentials: no login guards it)."""
+    info: dict[str, Any] = {"artifacts_mode": settings.artifacts_mode}
+    if settings.serves_artifacts:
+        info["artifacts_delegation"] = settings.artifacts_delegation
+    return info
 
 
 def _bare_app(

@@ -15,6 +15,8 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 
 from berth import __version__
+from berth.artifacts.backends import backend_for
+from berth.artifacts.service import ArtifactService
 from berth.config import DEFAULT_ARTIFACTS_DESTINATION, DEFAULT_BACKEND_STORE_URI, Settings
 from berth.db import migrate
 from berth.db.schema_check import SchemaState, check_schema, inspect_schema
@@ -59,6 +61,47 @@ def listening_options(command: F) -> F:
     return command
 
 
+def artifact_store_options(command: F) -> F:
+    """How the server reaches its artifact store and whether it delegates to it (shared by
+    every server that serves artifacts). S3 credentials are taken from the environment only:
+    ``BERTH_S3_ACCESS_KEY_ID``/``BERTH_S3_SECRET_ACCESS_KEY`` or the standard AWS chain."""
+    for option in reversed(
+        [
+            click.option(
+                "--artifacts-delegation",
+                envvar="BERTH_ARTIFACTS_DELEGATION",
+                type=click.Choice(["off", "presigned"]),
+                default="off",
+                show_default=True,
+                help="off: every artifact byte goes through this server. presigned: clients "
+                "get presigned URLs and move bytes to and from the store themselves.",
+            ),
+            click.option(
+                "--s3-endpoint-url",
+                envvar=["BERTH_S3_ENDPOINT_URL", "MLFLOW_S3_ENDPOINT_URL"],
+                default=None,
+                help="Endpoint of the S3 API (MinIO, Ceph ...); default: AWS S3.",
+            ),
+            click.option(
+                "--s3-public-endpoint-url",
+                envvar="BERTH_S3_PUBLIC_ENDPOINT_URL",
+                default=None,
+                help="The S3 endpoint as clients reach it, for presigned URLs.",
+            ),
+            click.option("--s3-region", envvar="BERTH_S3_REGION", default=None),
+            click.option(
+                "--s3-addressing-style",
+                envvar="BERTH_S3_ADDRESSING_STYLE",
+                type=click.Choice(["auto", "path", "virtual"]),
+                default="auto",
+                show_default=True,
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
 @click.group()
 def main() -> None:
     """Berth: an MLflow-compatible ML lifecycle platform."""
@@ -95,10 +138,12 @@ def main() -> None:
     default=False,
     help="Serve the artifacts API only.",
 )
+@artifact_store_options
 @listening_options
 def server(**options: Any) -> None:
     """Run the Berth server (tracking API and artifact proxy) under uvicorn."""
     settings = _settings(options)
+    _check_artifact_store(settings)
     if not settings.artifacts_only:
         _prepare_schema(settings.backend_store_uri)
     _serve(settings)
@@ -112,10 +157,13 @@ def server(**options: Any) -> None:
     show_default=True,
     help="Where the artifacts are stored.",
 )
+@artifact_store_options
 @listening_options
 def artifacts(**options: Any) -> None:
     """Run the artifact service alone (``berth server --artifacts-only``)."""
-    _serve(_settings({**options, "artifacts_only": True}))
+    settings = _settings({**options, "artifacts_only": True})
+    _check_artifact_store(settings)
+    _serve(settings)
 
 
 def _serve(settings: Settings) -> None:
@@ -179,6 +227,29 @@ def _prepare_schema(store_uri: str) -> None:
         _run(migrate.upgrade(store_uri))
     elif report.state is not SchemaState.CURRENT:
         click.echo(report.message(store_uri), err=True)
+        sys.exit(2)
+
+
+def _check_artifact_store(settings: Settings) -> None:
+    """Fail fast, before listening, when the artifact mode cannot work: the store unreachable,
+    its bucket missing, the credentials refused, or delegation asked of a store that cannot
+    presign."""
+
+    async def check() -> None:
+        store = backend_for(settings.artifact_store, settings.store_options)
+        try:
+            if settings.artifacts_delegation == "presigned":
+                ArtifactService(store, delegation=True)
+            await store.check()
+        finally:
+            await store.close()
+
+    try:
+        asyncio.run(check())
+    except BerthError as exc:
+        click.echo(
+            f"berth: cannot start in {settings.artifacts_mode} mode: {exc.message}", err=True
+        )
         sys.exit(2)
 
 

@@ -7,9 +7,12 @@ command-line flags override the environment. Request code never reads the enviro
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from berth.artifacts.backends.options import AddressingStyle, S3Options, StoreOptions
 
 DEFAULT_BACKEND_STORE_URI = "sqlite:///mlflow.db"
 DEFAULT_ARTIFACTS_DESTINATION = "./mlartifacts"
@@ -40,12 +43,57 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest JSON request body accepted; larger ones are refused before parsing.",
     )
+    artifacts_delegation: Literal["off", "presigned"] = Field(
+        default="off",
+        description="off: every artifact byte goes through this server. presigned: the "
+        "server authorises each request and answers presigned URLs, so clients move bytes "
+        "to and from the store themselves (S3 and MinIO).",
+    )
+    presigned_url_expiry_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
+
+    # S3 and S3 APIs (MinIO ...). Credentials: botocore's standard chain unless given here.
+    s3_endpoint_url: str | None = None
+    s3_public_endpoint_url: str | None = Field(
+        default=None,
+        description="The S3 endpoint as clients reach it, for presigned URLs (default: "
+        "s3_endpoint_url).",
+    )
+    s3_region: str | None = None
+    s3_addressing_style: AddressingStyle = "auto"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
+    s3_session_token: str | None = None
+    s3_profile: str | None = None
+    s3_server_side_encryption: str | None = Field(
+        default=None, description="AES256 or aws:kms, for every object the server writes."
+    )
+    s3_sse_kms_key_id: str | None = None
+    s3_ca_bundle: str | None = None
+    s3_verify_tls: bool = True
 
     @model_validator(mode="after")
-    def _artifacts_only_needs_no_tracking_root(self) -> Settings:
+    def _consistent_artifact_mode(self) -> Settings:
         if self.artifacts_only and self.default_artifact_root is not None:
             raise ValueError("--artifacts-only serves artifacts only; drop --default-artifact-root")
+        if self.artifacts_delegation == "presigned" and not self.serves_artifacts:
+            raise ValueError(
+                "--artifacts-delegation presigned applies to proxied artifacts; "
+                "drop --no-serve-artifacts or the delegation"
+            )
+        if (self.s3_access_key_id is None) != (self.s3_secret_access_key is None):
+            raise ValueError("set both s3_access_key_id and s3_secret_access_key, or neither")
         return self
+
+    @property
+    def serves_artifacts(self) -> bool:
+        """Whether this server answers the mlflow-artifacts API (proxied or artifacts-only)."""
+        return self.serve_artifacts or self.artifacts_only
+
+    @property
+    def artifacts_mode(self) -> str:
+        if self.artifacts_only:
+            return "artifacts-only"
+        return "proxied" if self.serve_artifacts else "direct"
 
     @property
     def host_allowlist(self) -> frozenset[str] | None:
@@ -70,8 +118,33 @@ class Settings(BaseSettings):
 
     @property
     def artifact_store(self) -> str:
-        """The store this server's artifact service reads and writes, as a URI."""
+        """The store this server reads and writes, as a URI: the artifacts destination, or in
+        direct mode the artifact root that clients write to (the server lists it for the UI
+        and ``berth gc`` cleans it), unless that root is another server's proxy."""
+        root = self.default_artifact_root
+        if self.artifacts_mode == "direct" and root and not root.startswith("mlflow-artifacts:"):
+            return _absolute_if_local(root)
         return _absolute_if_local(self.artifacts_destination)
+
+    @property
+    def store_options(self) -> StoreOptions:
+        return StoreOptions(
+            s3=S3Options(
+                endpoint_url=self.s3_endpoint_url,
+                public_endpoint_url=self.s3_public_endpoint_url,
+                region=self.s3_region,
+                addressing_style=self.s3_addressing_style,
+                access_key_id=self.s3_access_key_id,
+                secret_access_key=self.s3_secret_access_key,
+                session_token=self.s3_session_token,
+                profile=self.s3_profile,
+                server_side_encryption=self.s3_server_side_encryption,
+                sse_kms_key_id=self.s3_sse_kms_key_id,
+                ca_bundle=self.s3_ca_bundle,
+                verify_tls=self.s3_verify_tls,
+                presigned_url_expiry_seconds=self.presigned_url_expiry_seconds,
+            )
+        )
 
 
 def _absolute_if_local(uri: str) -> str:

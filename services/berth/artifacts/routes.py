@@ -6,17 +6,21 @@ import mimetypes
 import posixpath
 import re
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
+from berth.artifacts.backends.base import UploadedPart
 from berth.artifacts.service import ArtifactService, RangeNotSatisfiable
-from berth.errors import BerthError
-from berth.wire.rest import error_response
+from berth.errors import BerthError, invalid
+from berth.wire.rest import error_response, read_body
 
 PREFIXES = ("/api/2.0/mlflow-artifacts", "/ajax-api/2.0/mlflow-artifacts")
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+_MAX_MULTIPART_BODY = 4 * 1024 * 1024  # a completion lists at most 10,000 parts
 
 Endpoint = Callable[..., Awaitable[Response]]
 
@@ -28,8 +32,18 @@ def mount(app: FastAPI, service: ArtifactService) -> None:
         app.add_api_route(path, _guarded(_download(service)), methods=["GET"])
         app.add_api_route(path, _guarded(_upload(service)), methods=["PUT"])
         app.add_api_route(path, _guarded(_delete(service)), methods=["DELETE"])
-    app.add_api_route("/api/3.0/mlflow/server-info", _server_info, methods=["GET"])
-    app.add_api_route("/ajax-api/3.0/mlflow/server-info", _server_info, methods=["GET"])
+        presigned = f"{prefix}/presigned/{{artifact_path:path}}"
+        app.add_api_route(presigned, _guarded(_presigned(service)), methods=["GET"])
+        for action, endpoint in (
+            ("create", _create_multipart(service)),
+            ("complete", _complete_multipart(service)),
+            ("abort", _abort_multipart(service)),
+        ):
+            mpu = f"{prefix}/mpu/{action}/{{artifact_path:path}}"
+            app.add_api_route(mpu, _guarded(endpoint), methods=["POST"])
+    server_info = _server_info(service)
+    app.add_api_route("/api/3.0/mlflow/server-info", server_info, methods=["GET"])
+    app.add_api_route("/ajax-api/3.0/mlflow/server-info", server_info, methods=["GET"])
 
 
 def _guarded(endpoint: Endpoint) -> Endpoint:
@@ -103,20 +117,107 @@ def _delete(service: ArtifactService) -> Endpoint:
     return delete_artifact
 
 
-async def _server_info(_request: Request) -> Response:
-    """What the 3.x client reads to decide how to move bytes: through this proxy, unsplit."""
-    return JSONResponse(
-        {
-            "store_type": "SqlStore",
-            "workspaces_enabled": False,
-            "trace_archival_enabled": False,
-            "multipart_uploads_enabled": False,
-            "multipart_downloads_enabled": False,
-            "presigned_upload_run_id_supported": False,
-            "presigned_upload_model_id_supported": False,
-            "features_enabled": {"gateway": False},
-        }
-    )
+class _MultipartRequest(BaseModel):
+    """The JSON body of the ``mpu/*`` endpoints, as MLflow's client sends it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    path: StrictStr = Field(min_length=1)
+    upload_id: StrictStr = ""
+
+
+class _CreateMultipart(_MultipartRequest):
+    num_parts: StrictInt = 1
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    part_number: StrictInt = Field(ge=1)
+    etag: StrictStr = Field(min_length=1)
+
+
+class _CompleteMultipart(_MultipartRequest):
+    parts: list[_Part] = Field(min_length=1)
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+async def _body(request: Request, model: type[Model]) -> Model:
+    raw = await read_body(request, _MAX_MULTIPART_BODY)
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"]) or "body"
+        raise invalid(f"Invalid request body at '{where}': {problem['msg']}.") from None
+
+
+def _presigned(service: ArtifactService) -> Endpoint:
+    async def presigned_download(request: Request) -> Response:
+        url = await service.presigned_download(request.path_params["artifact_path"])
+        return JSONResponse({"url": url.url, "headers": url.headers, "file_size": url.size})
+
+    return presigned_download
+
+
+def _create_multipart(service: ArtifactService) -> Endpoint:
+    async def create_multipart_upload(request: Request) -> Response:
+        body = await _body(request, _CreateMultipart)
+        upload = await service.create_multipart_upload(
+            request.path_params["artifact_path"], body.path, body.num_parts
+        )
+        credentials = [
+            {"url": part.url, "part_number": part.part_number, "headers": part.headers}
+            for part in upload.parts
+        ]
+        return JSONResponse({"upload_id": upload.upload_id, "credentials": credentials})
+
+    return create_multipart_upload
+
+
+def _complete_multipart(service: ArtifactService) -> Endpoint:
+    async def complete_multipart_upload(request: Request) -> Response:
+        body = await _body(request, _CompleteMultipart)
+        parts = [UploadedPart(part.part_number, part.etag) for part in body.parts]
+        await service.complete_multipart_upload(
+            request.path_params["artifact_path"], body.path, body.upload_id, parts
+        )
+        return JSONResponse({})
+
+    return complete_multipart_upload
+
+
+def _abort_multipart(service: ArtifactService) -> Endpoint:
+    async def abort_multipart_upload(request: Request) -> Response:
+        body = await _body(request, _MultipartRequest)
+        await service.abort_multipart_upload(
+            request.path_params["artifact_path"], body.path, body.upload_id
+        )
+        return JSONResponse({})
+
+    return abort_multipart_upload
+
+
+def _server_info(service: ArtifactService) -> Endpoint:
+    async def server_info(_request: Request) -> Response:
+        """What the 3.x client reads to decide how to move bytes: presigned URLs when this
+        server delegates to its store, otherwise every byte through this proxy."""
+        return JSONResponse(
+            {
+                "store_type": "SqlStore",
+                "workspaces_enabled": False,
+                "trace_archival_enabled": False,
+                "multipart_uploads_enabled": service.delegates,
+                "multipart_downloads_enabled": service.delegates,
+                "presigned_upload_run_id_supported": False,
+                "presigned_upload_model_id_supported": False,
+                "features_enabled": {"gateway": False},
+            }
+        )
+
+    return server_info
 
 
 def _byte_range(header: str | None) -> tuple[int | None, int | None] | None:

@@ -6,13 +6,29 @@ backend sees it; bytes are streamed in both directions, never held whole.
 
 from __future__ import annotations
 
+import builtins
 import posixpath
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
 
-from berth.artifacts.backends.base import ArtifactBackend, ArtifactEntry
+from berth.artifacts.backends.base import (
+    ArtifactBackend,
+    ArtifactEntry,
+    DelegatingBackend,
+    MultipartUpload,
+    PresignedDownload,
+    UploadedPart,
+)
 from berth.artifacts.paths import canonical_relative_path
-from berth.errors import invalid, not_found
+from berth.errors import BerthError, ErrorCode, invalid, not_found
+
+# The client falls back to proxied transfers when an answer starts with these (MLflow's words).
+MULTIPART_UPLOAD_UNSUPPORTED = (
+    "Multipart upload is not supported for the current artifact repository"
+)
+MULTIPART_DOWNLOAD_UNSUPPORTED = (
+    "Multipart download is not supported for the current artifact repository"
+)
 
 
 @dataclass(frozen=True)
@@ -27,8 +43,22 @@ class Download:
 
 
 class ArtifactService:
-    def __init__(self, backend: ArtifactBackend) -> None:
+    """The artifact operations over ``backend``; with ``delegation`` the store moves the
+    bytes of downloads and multipart uploads itself, through presigned URLs."""
+
+    def __init__(self, backend: ArtifactBackend, delegation: bool = False) -> None:
+        if delegation and not isinstance(backend, DelegatingBackend):
+            raise invalid(
+                f"Presigned delegation needs a store that can presign URLs (S3 or MinIO); "
+                f"{backend.root} cannot."
+            )
         self.backend = backend
+        self._delegate = backend if delegation and isinstance(backend, DelegatingBackend) else None
+
+    @property
+    def delegates(self) -> bool:
+        """Whether clients get presigned URLs (advertised to them in ``server-info``)."""
+        return self._delegate is not None
 
     async def list(self, path: str | None) -> list[ArtifactEntry]:
         """The directory's children, named by their basename (as MLflow's API answers)."""
@@ -53,6 +83,37 @@ class ArtifactService:
     async def delete(self, path: str) -> None:
         await self.backend.delete(_file_path(path))
 
+    async def presigned_download(self, path: str) -> PresignedDownload:
+        return await self._delegating(MULTIPART_DOWNLOAD_UNSUPPORTED).presign_download(
+            _file_path(path)
+        )
+
+    async def create_multipart_upload(
+        self, directory: str, local_file: str, num_parts: int
+    ) -> MultipartUpload:
+        """Start an upload of the client's ``local_file`` into ``directory`` (as MLflow's
+        client names it: the directory in the URL, the file's own name in the body)."""
+        return await self._delegating(MULTIPART_UPLOAD_UNSUPPORTED).create_multipart_upload(
+            _upload_target(directory, local_file), num_parts
+        )
+
+    async def complete_multipart_upload(
+        self, directory: str, local_file: str, upload_id: str, parts: builtins.list[UploadedPart]
+    ) -> None:
+        await self._delegating(MULTIPART_UPLOAD_UNSUPPORTED).complete_multipart_upload(
+            _upload_target(directory, local_file), _upload_id(upload_id), parts
+        )
+
+    async def abort_multipart_upload(self, directory: str, local_file: str, upload_id: str) -> None:
+        await self._delegating(MULTIPART_UPLOAD_UNSUPPORTED).abort_multipart_upload(
+            _upload_target(directory, local_file), _upload_id(upload_id)
+        )
+
+    def _delegating(self, refusal: str) -> DelegatingBackend:
+        if self._delegate is None:
+            raise BerthError(ErrorCode.NOT_IMPLEMENTED, refusal)
+        return self._delegate
+
 
 class RangeNotSatisfiable(Exception):
     def __init__(self, size: int) -> None:
@@ -65,6 +126,20 @@ def _file_path(path: str) -> str:
     if not artifact:
         raise invalid("An artifact path is required.")
     return artifact
+
+
+def _upload_target(directory: str, local_file: str) -> str:
+    """``directory``/<the file's name>; the client sends its own local path (POSIX or Windows)."""
+    name = local_file.replace("\\", "/").rsplit("/", 1)[-1]
+    if not name:
+        raise invalid("'path' must name the file being uploaded.")
+    return _file_path(posixpath.join(canonical_relative_path(directory), name))
+
+
+def _upload_id(upload_id: str) -> str:
+    if not upload_id:
+        raise invalid("Missing value for required parameter 'upload_id'.")
+    return upload_id
 
 
 def _resolve_range(byte_range: tuple[int | None, int | None] | None, size: int) -> tuple[int, int]:

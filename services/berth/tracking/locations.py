@@ -43,19 +43,36 @@ def validate_artifact_location(uri: str) -> str:
     return uri.rstrip("/")
 
 
-class ArtifactLister:
-    """Lists run and model artifacts that live in the server's own artifact store.
+def path_in_store(store_root: str, uri: str) -> str | None:
+    """Where the artifacts at ``uri`` live inside the store at ``store_root``, or None when
+    they live elsewhere.
 
-    A run's artifact URI names that store either as ``mlflow-artifacts:/<path>`` (proxied
-    mode) or as a ``file:`` URI under the store's local root; other URIs belong to stores
-    the client reaches itself.
+    ``mlflow-artifacts:/<path>`` names this server's own store (proxied mode); a URI of the
+    store's scheme and host below its root (``file:``, ``s3://bucket/prefix``) names it
+    directly (direct mode). Other URIs belong to stores the client reaches itself.
     """
+    parts = urlsplit(uri)
+    if parts.scheme == "mlflow-artifacts":
+        return canonical_relative_path(parts.path.lstrip("/"))
+    root = urlsplit(store_root)
+    if (parts.scheme, parts.netloc) != (root.scheme, root.netloc) or not parts.scheme:
+        return None
+    inside = PurePosixPath("/", fully_decoded(parts.path))
+    store = PurePosixPath("/", fully_decoded(root.path))
+    if not inside.is_relative_to(store):
+        return None
+    return canonical_relative_path(str(inside.relative_to(store)))
+
+
+class ArtifactLister:
+    """Lists run and model artifacts that live in the server's own artifact store
+    (see :func:`path_in_store`)."""
 
     def __init__(self, backend: ArtifactBackend) -> None:
         self._backend = backend
 
     async def list(self, root_uri: str, path: str | None) -> list[FileInfo]:
-        base = self._store_path(root_uri)
+        base = path_in_store(self._backend.root, root_uri)
         if base is None:
             raise BerthError(
                 ErrorCode.NOT_IMPLEMENTED,
@@ -67,15 +84,3 @@ class ArtifactLister:
         entries = await self._backend.list(directory)
         prefix = f"{relative}/" if relative else ""
         return [FileInfo(prefix + posixpath.basename(e.path), e.is_dir, e.size) for e in entries]
-
-    def _store_path(self, uri: str) -> str | None:
-        parts = urlsplit(uri)
-        if parts.scheme == "mlflow-artifacts":
-            return canonical_relative_path(parts.path.lstrip("/"))
-        root = urlsplit(self._backend.root)
-        if parts.scheme == root.scheme == "file":
-            inside = PurePosixPath(fully_decoded(parts.path))
-            store = PurePosixPath(fully_decoded(root.path))
-            if inside.is_relative_to(store):
-                return canonical_relative_path(str(inside.relative_to(store)))
-        return None

@@ -1,8 +1,9 @@
 """Artifact backends, chosen by the scheme of the artifact root URI.
 
 ``file:`` URIs and plain paths (relative ones against the working directory) are served by
-:class:`LocalBackend`, ``memory:`` by :class:`MemoryBackend` (tests only: it starts empty and
-keeps nothing). Other stores register themselves with :func:`register`.
+:class:`LocalBackend`, ``s3:`` by :class:`S3Backend` (S3, MinIO or any S3 API), ``memory:`` by
+:class:`MemoryBackend` (tests only: it starts empty and keeps nothing). Other stores register
+themselves with :func:`register`.
 """
 
 from __future__ import annotations
@@ -14,19 +15,22 @@ from urllib.parse import unquote, urlsplit
 from berth.artifacts.backends.base import ArtifactBackend, ArtifactEntry
 from berth.artifacts.backends.local import LocalBackend
 from berth.artifacts.backends.memory import MemoryBackend
+from berth.artifacts.backends.options import StoreOptions
+from berth.artifacts.backends.s3 import S3Backend
 from berth.errors import invalid
 
 __all__ = [
     "ArtifactBackend",
     "ArtifactEntry",
     "BackendFactory",
+    "StoreOptions",
     "backend_for",
     "register",
     "supported_schemes",
 ]
 
-BackendFactory = Callable[[str], ArtifactBackend]
-"""Builds a backend from its root URI."""
+BackendFactory = Callable[[str, StoreOptions], ArtifactBackend]
+"""Builds a backend from its root URI and the stores' settings."""
 
 _FACTORIES: dict[str, BackendFactory] = {}
 
@@ -40,23 +44,24 @@ def supported_schemes() -> list[str]:
     return sorted(_FACTORIES)
 
 
-def backend_for(uri: str) -> ArtifactBackend:
+def backend_for(uri: str, options: StoreOptions | None = None) -> ArtifactBackend:
     """The backend serving the artifact root ``uri``; INVALID_PARAMETER_VALUE if none can."""
+    options = options or StoreOptions()
     if not uri:
         raise invalid("An artifact root URI is required.")
     scheme = urlsplit(uri).scheme.lower()
     if not scheme:
-        return _FACTORIES["file"](Path(uri).resolve().as_uri())
+        return _FACTORIES["file"](Path(uri).resolve().as_uri(), options)
     factory = _FACTORIES.get(scheme)
     if factory is None:
         raise invalid(
             f"Unsupported artifact root {uri!r}: no backend for scheme {scheme!r}; "
             f"supported schemes are {', '.join(supported_schemes())} and plain paths."
         )
-    return factory(uri)
+    return factory(uri, options)
 
 
-def _local(uri: str) -> LocalBackend:
+def _local(uri: str, _options: StoreOptions) -> LocalBackend:
     parts = urlsplit(uri)
     if parts.netloc not in ("", "localhost") or parts.query or parts.fragment:
         raise invalid(f"Invalid artifact root {uri!r}: a file URI has no host, query or fragment.")
@@ -65,10 +70,11 @@ def _local(uri: str) -> LocalBackend:
     return LocalBackend(Path(unquote(parts.path)))
 
 
-def _memory(uri: str) -> MemoryBackend:
+def _memory(uri: str, _options: StoreOptions) -> MemoryBackend:
     parts = urlsplit(uri)
     return MemoryBackend((parts.netloc + parts.path) or "test")
 
 
 register("file", _local)
 register("memory", _memory)
+register("s3", lambda uri, options: S3Backend(uri, options.s3))

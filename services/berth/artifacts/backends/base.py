@@ -9,9 +9,10 @@ refuse anything that leads outside their root. Bytes move as streams of at most
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from berth.artifacts.paths import canonical_relative_path
 from berth.errors import invalid
@@ -65,6 +66,64 @@ class ArtifactBackend(Protocol):
 
     async def delete(self, path: str) -> None:
         """Delete the file, or the directory tree, at ``path``; RESOURCE_DOES_NOT_EXIST if none."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections; the backend is not used afterwards."""
+        ...
+
+
+@dataclass(frozen=True)
+class PresignedRequest:
+    """A request a client makes to the store itself: the URL and the headers to send."""
+
+    url: str
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class PresignedDownload(PresignedRequest):
+    size: int
+
+
+@dataclass(frozen=True)
+class PresignedPart(PresignedRequest):
+    part_number: int
+
+
+@dataclass(frozen=True)
+class MultipartUpload:
+    upload_id: str
+    parts: list[PresignedPart]
+
+
+@dataclass(frozen=True)
+class UploadedPart:
+    part_number: int
+    etag: str
+
+
+@runtime_checkable
+class DelegatingBackend(ArtifactBackend, Protocol):
+    """A store that clients can read and write themselves through presigned URLs, so that
+    the proxy authorises the request and the store moves the bytes."""
+
+    async def presign_download(self, path: str) -> PresignedDownload:
+        """A URL for the file at ``path``; RESOURCE_DOES_NOT_EXIST if there is none."""
+        ...
+
+    async def create_multipart_upload(self, path: str, num_parts: int) -> MultipartUpload:
+        """Start an upload of ``path`` in ``num_parts`` parts, each with its own URL."""
+        ...
+
+    async def complete_multipart_upload(
+        self, path: str, upload_id: str, parts: builtins.list[UploadedPart]
+    ) -> None:
+        """Assemble the uploaded parts into the file at ``path``."""
+        ...
+
+    async def abort_multipart_upload(self, path: str, upload_id: str) -> None:
+        """Discard an unfinished upload and the parts sent so far."""
         ...
 
 

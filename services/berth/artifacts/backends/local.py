@@ -102,6 +102,9 @@ class LocalBackend:
         require_file_path(path)
         await asyncio.to_thread(self._delete, path)
 
+    async def close(self) -> None:
+        """Nothing to release: files are opened per request."""
+
     # The blocking halves, run in worker threads.
 
     def _probe(self) -> None:

@@ -83,6 +83,9 @@ class MemoryBackend:
         for key in doomed:
             del self.files[key]
 
+    async def close(self) -> None:
+        """Nothing to release."""
+
     def _check_writable(self, path: str) -> None:
         prefix = _prefix(path)
         if any(key.startswith(prefix) for key in self.files):

@@ -15,20 +15,30 @@ import pytest
 from berth.artifacts.backends.base import CHUNK_SIZE, ArtifactBackend, ArtifactEntry
 from berth.artifacts.backends.local import LocalBackend
 from berth.artifacts.backends.memory import MemoryBackend
+from berth.artifacts.backends.s3 import S3Backend
 from berth.errors import BerthError, ErrorCode
+from tests.fixtures.s3 import S3Server
 
 MiB = 1024 * 1024
 
 
-@pytest.fixture(params=["local", "memory"])
-async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> ArtifactBackend:
+@pytest.fixture(params=["local", "memory", "s3", "s3-prefixed"])
+async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[ArtifactBackend]:
+    def s3(prefix: str) -> ArtifactBackend:
+        server: S3Server = request.getfixturevalue("s3_server")
+        bucket: str = request.getfixturevalue("s3_bucket")
+        return S3Backend(f"s3://{bucket}{prefix}", server.options())
+
     stores: dict[str, Callable[[], ArtifactBackend]] = {
         "local": lambda: LocalBackend(tmp_path / "mlartifacts"),
         "memory": MemoryBackend,
+        "s3": lambda: s3(""),
+        "s3-prefixed": lambda: s3("/team/mlartifacts"),
     }
     store = stores[request.param]()
     await store.check()
-    return store
+    yield store
+    await store.close()
 
 
 async def stream(*chunks: bytes) -> AsyncIterator[bytes]:

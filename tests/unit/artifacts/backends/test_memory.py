@@ -96,7 +96,7 @@ def test_registered_scheme_builds_its_backend_from_the_uri(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(backends, "_FACTORIES", dict(backends._FACTORIES))
-    register("fake", lambda uri: MemoryBackend(uri.removeprefix("fake://")))
+    register("fake", lambda uri, _options: MemoryBackend(uri.removeprefix("fake://")))
 
     backend = backend_for("fake://bucket")
 

@@ -1,0 +1,488 @@
+"""The S3 backend: artifacts as objects under ``s3://bucket/prefix``, through aiobotocore.
+
+Any S3 API works through an endpoint URL (MinIO, Ceph), with path-style or virtual-host
+addressing. Bytes are never spooled: downloads stream the object's body chunk by chunk, and
+uploads go up as a multipart upload whose parts are buffered one :data:`PART_SIZE` at a time
+(a few in flight at once), so memory is bounded by ``PART_SIZE * PARTS_IN_FLIGHT`` whatever the
+file size. An upload only becomes visible when it completes; a failed or cancelled one is
+aborted, leaving the previous object (or nothing) in place.
+
+Presigned URLs are signed for ``public_endpoint_url`` when it is set: the address clients
+reach the store by may differ from the one the server uses (a cluster-internal MinIO Service
+behind a public ingress, for instance). Signing is local; no request goes to that address.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import contextlib
+import posixpath
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable
+from contextlib import AsyncExitStack
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from aiobotocore.config import AioConfig
+from aiobotocore.session import AioSession
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+)
+
+from berth.artifacts.backends.base import (
+    CHUNK_SIZE,
+    ArtifactEntry,
+    MultipartUpload,
+    PresignedDownload,
+    PresignedPart,
+    UploadedPart,
+    check_range,
+    child_path,
+    require_canonical,
+    require_file_path,
+)
+from berth.artifacts.backends.options import S3Options
+from berth.errors import BerthError, ErrorCode, invalid, not_found
+
+if TYPE_CHECKING:
+    from types_aiobotocore_s3 import S3Client
+
+PART_SIZE = 8 * 1024 * 1024
+"""Bytes per part of a streamed upload (S3 needs at least 5 MiB for all but the last)."""
+PARTS_IN_FLIGHT = 4
+MAX_PARTS = 10_000
+"""S3's limit on parts per multipart upload."""
+_DELETE_BATCH = 1000
+_MISSING = frozenset({"404", "NoSuchKey", "NotFound"})
+
+
+class S3Backend:
+    """Artifacts under ``root`` (``s3://bucket`` or ``s3://bucket/prefix``)."""
+
+    def __init__(self, root: str, options: S3Options) -> None:
+        parts = urlsplit(root)
+        if parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment:
+            raise invalid(f"Invalid artifact root {root!r}: expected s3://bucket[/prefix].")
+        self.bucket = parts.netloc
+        self.prefix = parts.path.strip("/")
+        self.root = f"s3://{self.bucket}/{self.prefix}" if self.prefix else f"s3://{self.bucket}"
+        self._options = options
+        self._clients: tuple[S3Client, S3Client] | None = None
+        self._opening = asyncio.Lock()
+        self._exit_stack = AsyncExitStack()
+
+    # ArtifactBackend
+
+    async def check(self) -> None:
+        """The bucket exists and these credentials may use it (HeadBucket answers 200)."""
+        try:
+            await (await self._client()).head_bucket(Bucket=self.bucket)
+        except NoCredentialsError as exc:
+            raise self._unavailable(
+                "no credentials found (set them explicitly, or through the AWS environment "
+                "variables, a shared profile, or a web identity / IRSA role)",
+                exc,
+            ) from exc
+        except EndpointConnectionError as exc:
+            raise self._unavailable("the S3 endpoint is unreachable", exc) from exc
+        except ClientError as exc:
+            code = _error_code(exc)
+            if code in _MISSING or code == "NoSuchBucket":
+                raise self._unavailable(f"bucket {self.bucket!r} does not exist", exc) from exc
+            if code in ("403", "AccessDenied", "Forbidden"):
+                raise self._unavailable(
+                    f"the credentials are not allowed to use bucket {self.bucket!r}", exc
+                ) from exc
+            raise self._unavailable("S3 refused the request", exc) from exc
+        except BotoCoreError as exc:
+            raise self._unavailable("S3 could not be reached", exc) from exc
+
+    async def list(self, path: str) -> builtins.list[ArtifactEntry]:
+        prefix = self._directory_key(require_canonical(path))
+        client = await self._client()
+        entries: builtins.list[ArtifactEntry] = []
+        paginator = client.get_paginator("list_objects_v2")
+        pages = paginator.paginate(Bucket=self.bucket, Prefix=prefix, Delimiter="/")
+        async for page in self._guarded_pages(pages):
+            for common in page.get("CommonPrefixes", []):
+                name = common.get("Prefix", "")[len(prefix) :].rstrip("/")
+                if name:
+                    entries.append(ArtifactEntry(child_path(path, name), True, None))
+            for item in page.get("Contents", []):
+                name = item.get("Key", "")[len(prefix) :]
+                if name:  # the directory's own marker object, if any, is not a child
+                    entries.append(
+                        ArtifactEntry(child_path(path, name), False, item.get("Size", 0))
+                    )
+        return sorted(entries, key=lambda entry: entry.path)
+
+    async def size(self, path: str) -> int | None:
+        if not require_canonical(path):
+            return None
+        try:
+            head = await self._call(
+                (await self._client()).head_object(Bucket=self.bucket, Key=self._key(path))
+            )
+        except BerthError as exc:
+            if exc.code is ErrorCode.RESOURCE_DOES_NOT_EXIST:
+                return None
+            raise
+        return int(head["ContentLength"])
+
+    async def read(self, path: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+        require_file_path(path)
+        check_range(start, end)
+        if end is not None and end == start:
+            return
+        request: dict[str, Any] = {"Bucket": self.bucket, "Key": self._key(path)}
+        if start or end is not None:
+            request["Range"] = f"bytes={start}-{'' if end is None else end - 1}"
+        client = await self._client()
+        try:
+            response = await self._call(client.get_object(**request))
+        except BerthError as exc:
+            if exc.code is ErrorCode.INVALID_PARAMETER_VALUE and "Range" in request:
+                return  # InvalidRange: the range starts past the end; nothing exists there
+            raise
+        async with response["Body"] as body:
+            while chunk := await self._call(body.read(CHUNK_SIZE)):
+                yield chunk
+
+    async def write(self, path: str, chunks: AsyncIterable[bytes]) -> int:
+        require_file_path(path)
+        key = self._key(path)
+        await self._refuse_non_file_target(path)
+        client = await self._client()
+        parts = _parts(chunks)
+        first = await anext(parts, None)
+        if first is None or len(first) < PART_SIZE:
+            body = first or b""
+            await self._call(
+                client.put_object(Bucket=self.bucket, Key=key, Body=body, **self._encryption())
+            )
+            return len(body)
+        created = await self._call(
+            client.create_multipart_upload(Bucket=self.bucket, Key=key, **self._encryption())
+        )
+        upload_id = created["UploadId"]
+        completed = False
+        try:
+            uploaded, written = await self._upload_parts(client, key, upload_id, first, parts)
+            await self._call(
+                client.complete_multipart_upload(
+                    Bucket=self.bucket,
+                    Key=key,
+                    UploadId=upload_id,
+                    MultipartUpload={"Parts": uploaded},
+                )
+            )
+            completed = True
+            return written
+        finally:
+            if not completed:
+                await _shielded(self._abort(key, upload_id))
+
+    async def delete(self, path: str) -> None:
+        require_file_path(path)
+        client = await self._client()
+        keys = [self._key(path)] if await self.size(path) is not None else []
+        pages = client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self._directory_key(path)
+        )
+        async for page in self._guarded_pages(pages):
+            keys.extend(item["Key"] for item in page.get("Contents", []) if "Key" in item)
+        if not keys:
+            raise not_found(f"Artifact {path!r} does not exist.")
+        for start in range(0, len(keys), _DELETE_BATCH):
+            batch: builtins.list[Any] = [
+                {"Key": key} for key in keys[start : start + _DELETE_BATCH]
+            ]
+            result = await self._call(
+                client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+            )
+            if result.get("Errors"):
+                failed = result["Errors"][0]
+                raise self._unavailable(
+                    f"S3 did not delete {failed.get('Key')!r} ({failed.get('Code')})", None
+                )
+
+    async def close(self) -> None:
+        await self._exit_stack.aclose()
+        self._clients = None
+
+    # DelegatingBackend
+
+    async def presign_download(self, path: str) -> PresignedDownload:
+        size = await self.size(require_file_path(path))
+        if size is None:
+            raise not_found(f"Artifact {path!r} does not exist or is a directory.")
+        url = await (await self._signer()).generate_presigned_url(
+            "get_object",
+            Params={"Bucket": self.bucket, "Key": self._key(path)},
+            ExpiresIn=self._options.presigned_url_expiry_seconds,
+        )
+        return PresignedDownload(url=url, headers={}, size=size)
+
+    async def create_multipart_upload(self, path: str, num_parts: int) -> MultipartUpload:
+        require_file_path(path)
+        if not 1 <= num_parts <= MAX_PARTS:
+            raise invalid(f"num_parts must be between 1 and {MAX_PARTS}, got {num_parts}.")
+        await self._refuse_non_file_target(path)
+        key = self._key(path)
+        created = await self._call(
+            (await self._client()).create_multipart_upload(
+                Bucket=self.bucket, Key=key, **self._encryption()
+            )
+        )
+        upload_id = created["UploadId"]
+        signer = await self._signer()
+        parts = [
+            PresignedPart(
+                url=await signer.generate_presigned_url(
+                    "upload_part",
+                    Params={
+                        "Bucket": self.bucket,
+                        "Key": key,
+                        "UploadId": upload_id,
+                        "PartNumber": number,
+                    },
+                    ExpiresIn=self._options.presigned_url_expiry_seconds,
+                ),
+                headers={},
+                part_number=number,
+            )
+            for number in range(1, num_parts + 1)
+        ]
+        return MultipartUpload(upload_id=upload_id, parts=parts)
+
+    async def complete_multipart_upload(
+        self, path: str, upload_id: str, parts: builtins.list[UploadedPart]
+    ) -> None:
+        require_file_path(path)
+        if not parts:
+            raise invalid("A multipart upload needs at least one part.")
+        await self._call(
+            (await self._client()).complete_multipart_upload(
+                Bucket=self.bucket,
+                Key=self._key(path),
+                UploadId=upload_id,
+                MultipartUpload={
+                    "Parts": [
+                        {"PartNumber": part.part_number, "ETag": part.etag}
+                        for part in sorted(parts, key=lambda part: part.part_number)
+                    ]
+                },
+            )
+        )
+
+    async def abort_multipart_upload(self, path: str, upload_id: str) -> None:
+        require_file_path(path)
+        await self._abort(self._key(path), upload_id)
+
+    # Helpers
+
+    def _key(self, path: str) -> str:
+        return posixpath.join(self.prefix, path) if self.prefix else path
+
+    def _directory_key(self, path: str) -> str:
+        key = self._key(path) if path else self.prefix
+        return f"{key}/" if key else ""
+
+    def _encryption(self) -> dict[str, Any]:
+        extra: dict[str, Any] = {}
+        if self._options.server_side_encryption:
+            extra["ServerSideEncryption"] = self._options.server_side_encryption
+        if self._options.sse_kms_key_id:
+            extra["SSEKMSKeyId"] = self._options.sse_kms_key_id
+        return extra
+
+    async def _refuse_non_file_target(self, path: str) -> None:
+        """Hold S3 to the file store's rules, so a run's tree always lists cleanly: nothing
+        is written over a directory, nor below a file. One round trip: the checks run at once."""
+        segments = path.split("/")
+        ancestors = ["/".join(segments[:depth]) for depth in range(1, len(segments))]
+        listing, *sizes = await asyncio.gather(
+            self.list(path), *(self.size(ancestor) for ancestor in ancestors)
+        )
+        if listing:
+            raise invalid(f"Cannot write artifact {path!r}: it is a directory.")
+        if any(size is not None for size in sizes):
+            raise invalid(f"Cannot write artifact {path!r}: a parent of it is a file.")
+
+    async def _upload_parts(
+        self,
+        client: S3Client,
+        key: str,
+        upload_id: str,
+        first: bytes,
+        rest: AsyncIterator[bytes],
+    ) -> tuple[builtins.list[Any], int]:
+        """Upload ``first`` and every part of ``rest``, at most PARTS_IN_FLIGHT at a time."""
+        slots = asyncio.Semaphore(PARTS_IN_FLIGHT)
+        written = 0
+
+        async def upload(number: int, body: bytes) -> dict[str, Any]:
+            try:
+                result = await self._call(
+                    client.upload_part(
+                        Bucket=self.bucket,
+                        Key=key,
+                        UploadId=upload_id,
+                        PartNumber=number,
+                        Body=body,
+                    )
+                )
+            finally:
+                slots.release()
+            return {"PartNumber": number, "ETag": result["ETag"]}
+
+        tasks: builtins.list[asyncio.Task[dict[str, Any]]] = []
+        try:
+            async with asyncio.TaskGroup() as group:
+                body: bytes | None = first
+                while body is not None:
+                    if len(tasks) == MAX_PARTS:
+                        raise invalid(f"Artifact is too large: over {MAX_PARTS} parts.")
+                    await slots.acquire()
+                    tasks.append(group.create_task(upload(len(tasks) + 1, body)))
+                    written += len(body)
+                    body = await anext(rest, None)
+        except BaseExceptionGroup as group_failure:
+            raise _single(group_failure) from None
+        return [task.result() for task in tasks], written
+
+    async def _abort(self, key: str, upload_id: str) -> None:
+        await self._call(
+            (await self._client()).abort_multipart_upload(
+                Bucket=self.bucket, Key=key, UploadId=upload_id
+            )
+        )
+
+    async def _client(self) -> S3Client:
+        return (await self._open())[0]
+
+    async def _signer(self) -> S3Client:
+        return (await self._open())[1]
+
+    async def _open(self) -> tuple[S3Client, S3Client]:
+        """The client that talks to the store, and the one that signs URLs for clients
+        (the same client unless a public endpoint is configured), created once."""
+        async with self._opening:
+            if self._clients is None:
+                client = await self._exit_stack.enter_async_context(
+                    self._create_client(self._options.endpoint_url)
+                )
+                signer = client
+                public = self._options.public_endpoint_url
+                if public and public != self._options.endpoint_url:
+                    signer = await self._exit_stack.enter_async_context(self._create_client(public))
+                self._clients = (client, signer)
+            return self._clients
+
+    def _create_client(self, endpoint_url: str | None) -> Any:
+        options = self._options
+        session = AioSession(profile=options.profile)
+        verify: str | bool | None = options.ca_bundle or (None if options.verify_tls else False)
+        return session.create_client(
+            "s3",
+            endpoint_url=endpoint_url,
+            region_name=options.region,
+            aws_access_key_id=options.access_key_id,
+            aws_secret_access_key=options.secret_access_key,
+            aws_session_token=options.session_token,
+            verify=verify,
+            config=AioConfig(
+                signature_version="s3v4",
+                s3={"addressing_style": options.addressing_style},
+                retries={"max_attempts": 3, "mode": "standard"},
+                max_pool_connections=32,
+                # Checksums only where S3 requires them: MinIO and other S3 APIs differ in
+                # which of the newer checksum headers they accept.
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+            ),
+        )
+
+    async def _call(self, operation: Awaitable[Any]) -> Any:
+        """An S3 call with its failures as Berth's errors (no botocore text to clients
+        beyond the error code)."""
+        try:
+            return await operation
+        except ClientError as exc:
+            code = _error_code(exc)
+            if code in _MISSING:
+                raise not_found("The artifact does not exist.") from exc
+            if code == "InvalidRange":
+                raise invalid("The requested range is not satisfiable.") from exc
+            if code in ("NoSuchUpload", "InvalidPart", "InvalidPartOrder", "EntityTooSmall"):
+                raise invalid(f"The multipart upload was refused by the store ({code}).") from exc
+            raise self._unavailable(f"S3 refused the request ({code})", exc) from exc
+        except BotoCoreError as exc:
+            raise self._unavailable("S3 could not be reached", exc) from exc
+
+    async def _guarded_pages(self, pages: AsyncIterable[Any]) -> AsyncIterator[Any]:
+        iterator = aiter(pages)
+        while True:
+            try:
+                page = await self._call(anext(iterator))
+            except StopAsyncIteration:
+                return
+            yield page
+
+    def _unavailable(self, reason: str, exc: Exception | None) -> BerthError:
+        detail = f": {exc}" if exc is not None else ""
+        return BerthError(
+            ErrorCode.TEMPORARILY_UNAVAILABLE,
+            f"The artifact store {self.root} is not usable: {reason}{detail}",
+        )
+
+
+async def _parts(chunks: AsyncIterable[bytes]) -> AsyncIterator[bytes]:
+    """``chunks`` regrouped into parts of exactly PART_SIZE bytes, the last one shorter."""
+    buffer = bytearray()
+    async for chunk in chunks:
+        buffer += chunk
+        while len(buffer) >= PART_SIZE:
+            yield bytes(buffer[:PART_SIZE])
+            del buffer[:PART_SIZE]
+    if buffer:
+        yield bytes(buffer)
+
+
+_cleanups: set[asyncio.Future[None]] = set()
+
+
+async def _shielded(operation: Awaitable[None]) -> None:
+    """Run a clean-up to the end even when the request that needs it is cancelled meanwhile.
+
+    A clean-up that fails (the store is unreachable) is let go: S3 reaps abandoned multipart
+    uploads by the bucket's lifecycle rules, and they are never visible as objects.
+    """
+    task = asyncio.ensure_future(operation)
+    _cleanups.add(task)
+    task.add_done_callback(_forget)
+    with contextlib.suppress(BerthError):
+        await asyncio.shield(task)
+
+
+def _forget(task: asyncio.Future[None]) -> None:
+    _cleanups.discard(task)
+    if not task.cancelled():
+        task.exception()  # retrieved, so a failed clean-up is not reported as unhandled
+
+
+def _single(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The first real failure of a task group (cancellations of its siblings aside)."""
+    for exc in group.exceptions:
+        if isinstance(exc, BaseExceptionGroup):
+            return _single(exc)
+        if not isinstance(exc, asyncio.CancelledError):
+            return exc
+    return group.exceptions[0]
+
+
+def _error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
