@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import builtins
 import contextlib
-import io
 import logging
 import posixpath
 import ssl
@@ -344,7 +343,7 @@ class S3Backend:
                         Key=key,
                         UploadId=upload_id,
                         PartNumber=number,
-                        Body=io.BytesIO(body),  # streamed to the socket, not copied
+                        Body=body,
                     )
                 )
             finally:
