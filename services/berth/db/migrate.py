@@ -14,6 +14,9 @@ there is no ``alembic.ini``.
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +24,20 @@ from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from berth.db.engine import async_url, is_sqlite
 
+log = logging.getLogger(__name__)
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+# The PostgreSQL advisory lock that serialises migrations ("berth" in ASCII): two
+# ``berth db upgrade`` at once (two hook Jobs, a Job and an operator) take turns.
+MIGRATION_LOCK_ID = 0x6265727468
 
 # Revision files are named by date, then revision id: 2026_11_23_0001_tracking_schema.py.
 # ConfigParser interpolation eats one level of %.
@@ -72,6 +82,30 @@ def context_options(url: URL) -> dict[str, Any]:
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         "render_as_batch": is_sqlite(url),
     }
+
+
+@contextmanager
+def migration_lock(connection: Connection) -> Iterator[None]:
+    """Hold Berth's migration lock on ``connection`` while the block runs (PostgreSQL).
+
+    A session-level advisory lock: the second migrator waits here, then finds the schema at
+    head and has nothing left to do. It is released on exit, and by PostgreSQL if the process
+    dies. SQLite has no server to hold a lock; a SQLite database is one process's file.
+    """
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    lock = {"id": MIGRATION_LOCK_ID}
+    if not connection.execute(text("SELECT pg_try_advisory_lock(:id)"), lock).scalar_one():
+        log.info("Another migration holds the lock; waiting for it to finish")
+        connection.execute(text("SELECT pg_advisory_lock(:id)"), lock)
+    # The lock outlives transactions; end this one so Alembic begins its own.
+    connection.commit()
+    try:
+        yield
+    finally:
+        connection.execute(text("SELECT pg_advisory_unlock(:id)"), lock)
+        connection.commit()
 
 
 def script_directory() -> ScriptDirectory:

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 import berth.tracking.tables  # noqa: F401
 from berth.db.base import Base
 from berth.db.engine import async_url
-from berth.db.migrate import context_options, migration_engine
+from berth.db.migrate import context_options, migration_engine, migration_lock
 
 config = context.config
 target_metadata = Base.metadata
@@ -45,13 +45,16 @@ def run_migrations_offline() -> None:
 
 
 def _run_migrations(connection: Connection) -> None:
-    context.configure(
-        connection=connection,
-        target_metadata=target_metadata,
-        **context_options(connection.engine.url),
-    )
-    with context.begin_transaction():
-        context.run_migrations()
+    # The lock is taken before Alembic reads the current revision, so the second of two
+    # concurrent upgrades sees the first one's work.
+    with migration_lock(connection):
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            **context_options(connection.engine.url),
+        )
+        with context.begin_transaction():
+            context.run_migrations()
 
 
 async def run_migrations_online() -> None:
