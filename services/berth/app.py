@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
@@ -29,11 +30,16 @@ from berth.tracking.service import TrackingService
 from berth.tracking.sql_store import SqlTrackingStore
 from berth.wire import rest
 from berth.wire.hosts import HostGuard
+from berth.wire.metrics import mount_metrics
 from berth.wire.rpc import bind
 
 log = logging.getLogger(__name__)
 
 TRACKING = tracking_pb2.DESCRIPTOR.services_by_name["TrackingService"]
+
+# How long /ready trusts its last look at the artifact store: probes from every pod every few
+# seconds need not each reach S3.
+STORE_CHECK_TTL_SECONDS = 10.0
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -62,6 +68,8 @@ def create_app(settings: Settings) -> FastAPI:
     # artifacts that live in its own store (as it lists them), whoever wrote them there.
     artifact_routes.mount_run_artifacts(app, RunArtifacts(tracking, artifacts))
 
+    store_problem = CachedCheck(_store_check(artifact_store), STORE_CHECK_TTL_SECONDS)
+
     async def ready() -> str | None:
         try:
             async with db.engine.connect() as connection:
@@ -70,7 +78,9 @@ def create_app(settings: Settings) -> FastAPI:
         except Exception:  # readiness reports any failure instead of raising it
             log.exception("readiness check failed")
             return "database unreachable"
-        return None if schema is SchemaState.CURRENT else f"schema is {schema.name.lower()}"
+        if schema is not SchemaState.CURRENT:
+            return f"schema is {schema.name.lower()}"
+        return await store_problem()
 
     _mount_meta(
         app,
@@ -116,16 +126,39 @@ def _artifacts_only_app(settings: Settings, artifact_store: ArtifactBackend) -> 
             methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
         )
 
-    async def ready() -> str | None:
+    ready = CachedCheck(_store_check(artifact_store), STORE_CHECK_TTL_SECONDS)
+    _mount_meta(app, ready, {"services": ["artifacts"], **_artifacts_info(settings)})
+    return app
+
+
+class CachedCheck:
+    """A readiness check whose answer (None when fine, else the problem) is reused for
+    ``ttl`` seconds."""
+
+    def __init__(self, check: Callable[[], Awaitable[str | None]], ttl: float) -> None:
+        self._check = check
+        self._ttl = ttl
+        self._answer: str | None = None
+        self._checked_at: float | None = None
+
+    async def __call__(self) -> str | None:
+        now = time.monotonic()
+        if self._checked_at is None or now - self._checked_at >= self._ttl:
+            self._answer = await self._check()
+            self._checked_at = time.monotonic()
+        return self._answer
+
+
+def _store_check(store: ArtifactBackend) -> Callable[[], Awaitable[str | None]]:
+    async def check() -> str | None:
         try:
-            await artifact_store.check()
+            await store.check()
         except Exception:  # readiness reports any failure instead of raising it
-            log.exception("readiness check failed")
+            log.exception("artifact store check failed")
             return "artifact store unreachable"
         return None
 
-    _mount_meta(app, ready, {"services": ["artifacts"], **_artifacts_info(settings)})
-    return app
+    return check
 
 
 def _artifact_service(settings: Settings, store: ArtifactBackend) -> ArtifactService:
@@ -152,6 +185,7 @@ def _bare_app(
         openapi_url=None,
     )
     app.add_middleware(HostGuard, allowlist=settings.host_allowlist)
+    mount_metrics(app)
     rest.install_error_handlers(app)
     return app
 

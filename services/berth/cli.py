@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -151,6 +152,14 @@ def main() -> None:
     default=False,
     help="Serve the artifacts API only.",
 )
+@click.option(
+    "--create-schema/--no-create-schema",
+    envvar="BERTH_CREATE_SCHEMA",
+    default=True,
+    show_default=True,
+    help="Create the schema in an empty database at start. With --no-create-schema an empty "
+    "database stops the server, like an old one: `berth db upgrade` migrates it.",
+)
 @artifact_store_options
 @listening_options
 def server(**options: Any) -> None:
@@ -158,7 +167,7 @@ def server(**options: Any) -> None:
     settings = _settings(options)
     _check_artifact_store(settings)
     if not settings.artifacts_only:
-        _prepare_schema(settings.backend_store_uri)
+        _prepare_schema(settings)
     _serve(settings)
 
 
@@ -226,10 +235,46 @@ def current(backend_store_uri: str) -> None:
     click.echo(f"{revision or '(none)'} ({state.name.lower()}; head is {migrate.head_revision()})")
 
 
-def _prepare_schema(store_uri: str) -> None:
-    """A fresh database gets the schema; an out-of-date one stops the server with advice."""
+@db.command()
+@backend_store_option
+@click.option(
+    "--timeout",
+    default=300.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Seconds to wait before giving up.",
+)
+@click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(min=0.1))
+def wait(backend_store_uri: str, timeout: float, interval: float) -> None:
+    """Wait until the database is reachable and its schema is the one this Berth needs (an
+    init container's job: API pods start once the migration Job is done). Exits 2 at once
+    for a schema this Berth does not know, and after --timeout otherwise."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            report = _run(inspect_schema(backend_store_uri))
+            problem = None if report.state is SchemaState.CURRENT else report.message()
+        except Exception as exc:  # unreachable for now: the database may still be starting
+            report, problem = None, f"The database is not reachable yet: {exc}"
+        if problem is None:
+            click.echo("The database schema is current.")
+            return
+        if report is not None and report.state is SchemaState.UNKNOWN:
+            click.echo(problem, err=True)
+            sys.exit(2)
+        if time.monotonic() >= deadline:
+            click.echo(f"Gave up waiting after {timeout:g}s. {problem}", err=True)
+            sys.exit(2)
+        log.info("Waiting for the database: %s", problem)
+        time.sleep(interval)
+
+
+def _prepare_schema(settings: Settings) -> None:
+    """A fresh database gets the schema (unless --no-create-schema); an out-of-date one stops
+    the server with advice."""
+    store_uri = settings.backend_store_uri
     report = _run(inspect_schema(store_uri))
-    if report.state is SchemaState.EMPTY:
+    if report.state is SchemaState.EMPTY and settings.create_schema:
         log.info("Empty database: creating the schema")
         _run(migrate.upgrade(store_uri))
     elif report.state is not SchemaState.CURRENT:

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     artifacts_destination: str = DEFAULT_ARTIFACTS_DESTINATION
     serve_artifacts: bool = True
     artifacts_only: bool = False
+    create_schema: bool = Field(
+        default=True,
+        description="Create the schema when the database is empty at start (the laptop "
+        "default). Off where migrations are someone else's job (the chart's hook Job).",
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=5000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1)

@@ -61,3 +61,29 @@ async def test_readiness_and_server_info_describe_the_mode(client: httpx.AsyncCl
     assert ready.json() == {"status": "ready"}
     assert info["artifacts_mode"] == "artifacts-only"
     assert info["services"] == ["artifacts"]
+
+
+async def test_readiness_is_503_when_the_store_is_unreachable(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    app = create_app(Settings(artifacts_only=True, artifacts_destination=str(store)))
+    async with app.router.lifespan_context(app):
+        store.rmdir()
+        store.write_text("a file where the artifact root was")
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as c:
+            ready = await c.get("/ready")
+
+    assert ready.status_code == 503
+    assert ready.json()["reason"] == "artifact store unreachable"
+
+
+async def test_metrics_count_requests_by_route_template(client: httpx.AsyncClient) -> None:
+    await client.get("/api/2.0/mlflow-artifacts/artifacts/1/r/artifacts/secret-name.txt")
+
+    metrics = (await client.get("/metrics")).text
+
+    assert (
+        'berth_http_requests_total{method="GET",'
+        'route="/api/2.0/mlflow-artifacts/artifacts/{artifact_path:path}",status="404"} 1.0'
+    ) in metrics
+    assert "secret-name" not in metrics

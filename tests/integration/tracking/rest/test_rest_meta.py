@@ -75,3 +75,23 @@ async def test_ready_is_503_when_the_schema_revision_is_unknown(tmp_path: Path) 
 
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "reason": "schema is unknown"}
+
+
+async def test_ready_is_503_when_the_artifact_store_is_unreachable(tmp_path: Path) -> None:
+    database_uri = f"sqlite:///{tmp_path / 'b.db'}"
+    await upgrade(database_uri)
+    store = tmp_path / "artifacts"
+    app = create_app(Settings(backend_store_uri=database_uri, artifacts_destination=str(store)))
+
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://localhost"
+        ) as client,
+    ):
+        store.rmdir()
+        store.write_text("a file where the artifact root was")
+        response = await client.get("/ready")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "reason": "artifact store unreachable"}
