@@ -70,7 +70,9 @@ class Release:
 
     def get(self, kind: str, name: str) -> dict[str, Any]:
         found = [d for d in self.of_kind(kind) if d["metadata"]["name"] == name]
-        assert found, f"no {kind} {name}; have {[d['metadata']['name'] for d in self.of_kind(kind)]}"
+        assert found, (
+            f"no {kind} {name}; have {[d['metadata']['name'] for d in self.of_kind(kind)]}"
+        )
         return found[0]
 
     def has(self, kind: str, name: str) -> bool:

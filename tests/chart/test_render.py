@@ -45,7 +45,10 @@ EDGE_CASES: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "artifacts-only-static-keys": (
         "artifactsOnly",
-        {"s3": {"accessKeyId": "AKIA", "secretAccessKey": "secret"}, "registry": {"enabled": False}},
+        {
+            "s3": {"accessKeyId": "AKIA", "secretAccessKey": "secret"},
+            "registry": {"enabled": False},
+        },
     ),
     "direct-single-replica": (
         "direct",
@@ -92,8 +95,17 @@ def test_the_mode_decides_which_services_run(mode: str, components: set[str]) ->
 @pytest.mark.parametrize(
     ("mode", "args"),
     [
-        ("direct", ["server", "--no-serve-artifacts", "--default-artifact-root",
-                    "s3://mlflow/artifacts", "--workers", "1"]),
+        (
+            "direct",
+            [
+                "server",
+                "--no-serve-artifacts",
+                "--default-artifact-root",
+                "s3://mlflow/artifacts",
+                "--workers",
+                "1",
+            ],
+        ),
         ("proxied", ["server", "--serve-artifacts", "--workers", "1"]),
     ],
 )
@@ -104,8 +116,17 @@ def test_tracking_runs_berth_server_in_the_modes_artifact_role(mode: str, args: 
 @pytest.mark.parametrize(
     ("mode", "args"),
     [
-        ("direct", ["registry", "--no-serve-artifacts", "--default-artifact-root",
-                    "s3://mlflow/artifacts", "--workers", "1"]),
+        (
+            "direct",
+            [
+                "registry",
+                "--no-serve-artifacts",
+                "--default-artifact-root",
+                "s3://mlflow/artifacts",
+                "--workers",
+                "1",
+            ],
+        ),
         ("proxied", ["registry", "--serve-artifacts", "--workers", "1"]),
     ],
 )

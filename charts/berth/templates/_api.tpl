@@ -84,14 +84,17 @@ spec:
           envFrom:
             - configMapRef:
                 name: {{ include "berth.fullname" $root }}
+          {{- $env := include "berth.s3CredentialsEnv" $root }}
+          {{- if .database }}
+          {{- $env = print (include "berth.databaseEnv" $root) "\n" $env }}
+          {{- end }}
+          {{- with $root.Values.server.extraEnv }}
+          {{- $env = print $env "\n" (toYaml .) }}
+          {{- end }}
+          {{- if trim $env }}
           env:
-            {{- if .database }}
-            {{- include "berth.databaseEnv" $root | nindent 12 }}
-            {{- end }}
-            {{- include "berth.s3CredentialsEnv" $root | nindent 12 }}
-            {{- with $root.Values.server.extraEnv }}
-            {{- toYaml . | nindent 12 }}
-            {{- end }}
+            {{- trim $env | nindent 12 }}
+          {{- end }}
           ports:
             - {name: http, containerPort: {{ $root.Values.server.port }}, protocol: TCP}
           startupProbe:
