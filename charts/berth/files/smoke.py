@@ -28,7 +28,9 @@ def artifacts_only() -> None:
         repository.log_artifact(str(source))
         listed = [entry.path for entry in repository.list_artifacts()]
         assert listed == ["hello.txt"], listed
-        copy = repository.download_artifacts("hello.txt", str(Path(directory, "out")))
+        target = Path(directory, "out")
+        target.mkdir()
+        copy = repository.download_artifacts("hello.txt", str(target))
         assert Path(copy).read_text() == "hello from helm test"
     print(f"artifactsOnly: uploaded, listed and downloaded an artifact through {URI}")
 
