@@ -2,7 +2,12 @@
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PYTEST := $(UV) run --frozen pytest
 
-.PHONY: help run test test-unit test-integration test-e2e lint format protos protos-check check uv
+IMAGE ?= berth
+VERSION ?= $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml | head -n 1)
+MODE ?= proxied
+
+.PHONY: help run test test-unit test-integration test-e2e test-chart local-check lint format \
+	protos protos-check check uv image kind-e2e
 
 help:
 	@echo "make run          start berth server on http://127.0.0.1:5000 (SQLite + ./mlartifacts)"
@@ -11,6 +16,10 @@ help:
 	@echo "make lint         ruff + mypy --strict"
 	@echo "make protos       regenerate services/berth/proto from protos/"
 	@echo "make check        the gate before a push: lint, fresh protos, unit tests"
+	@echo "make test-chart   the Helm chart: render, lint, schemas, and the local check of each mode"
+	@echo "make local-check MODE=proxied   one mode's rendered chart as local processes"
+	@echo "make image        build the container image (needs a Docker engine)"
+	@echo "make kind-e2e     kind cluster + helm install + helm test, each mode (needs Docker, kind, helm)"
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --user uv
@@ -32,14 +41,29 @@ test-integration: uv
 test-e2e: uv
 	$(PYTEST) tests/e2e
 
+test-chart: uv
+	$(PYTEST) tests/chart
+
+local-check: uv
+	$(UV) run --frozen python deploy/local-check/local_check.py --mode $(MODE)
+
+image:
+	docker build -f services/Dockerfile -t $(IMAGE):$(VERSION) \
+		--build-arg VERSION=$(VERSION) \
+		--build-arg REVISION=$$(git rev-parse HEAD) \
+		--build-arg CREATED=$$(date -u +%Y-%m-%dT%H:%M:%SZ) .
+
+kind-e2e:
+	IMAGE=$(IMAGE) VERSION=$(VERSION) deploy/kind-e2e.sh
+
 lint: uv
-	$(UV) run --frozen ruff check services tests tools bench
-	$(UV) run --frozen ruff format --check services tests tools bench
+	$(UV) run --frozen ruff check services tests tools bench deploy
+	$(UV) run --frozen ruff format --check services tests tools bench deploy
 	$(UV) run --frozen mypy services/berth
 
 format: uv
-	$(UV) run --frozen ruff check --fix services tests tools bench
-	$(UV) run --frozen ruff format services tests tools bench
+	$(UV) run --frozen ruff check --fix services tests tools bench deploy
+	$(UV) run --frozen ruff format services tests tools bench deploy
 
 protos: uv
 	$(UV) run --frozen python tools/protos.py
