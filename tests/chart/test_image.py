@@ -1,0 +1,39 @@
+"""services/Dockerfile, read (no Docker engine here to build it): the final stage is what the
+chart's security context expects."""
+
+from __future__ import annotations
+
+import re
+
+from tests.chart.support import REPO
+
+DOCKERFILE = (REPO / "services" / "Dockerfile").read_text()
+FINAL_STAGE = DOCKERFILE.split("AS runtime", 1)[1]
+
+
+def test_the_image_installs_the_lock_file_without_development_groups() -> None:
+    syncs = re.findall(r"uv sync ([^\n\\]*)", DOCKERFILE)
+
+    assert syncs
+    assert all("--frozen" in s and "--no-default-groups" in s for s in syncs)
+
+
+def test_the_final_stage_runs_berth_as_the_non_root_user_the_chart_expects() -> None:
+    assert re.search(r"^USER 10001:10001$", FINAL_STAGE, re.MULTILINE)
+    assert re.search(r'^ENTRYPOINT \["berth"\]$', FINAL_STAGE, re.MULTILINE)
+
+
+def test_the_final_stage_writes_only_to_a_declared_tmp_volume() -> None:
+    assert re.search(r'^VOLUME \["/tmp"\]$', FINAL_STAGE, re.MULTILINE)
+    assert "PYTHONDONTWRITEBYTECODE=1" in FINAL_STAGE
+    assert "UV_COMPILE_BYTECODE=1" in DOCKERFILE
+
+
+def test_the_final_stage_copies_the_environment_and_installs_no_build_tools() -> None:
+    assert "COPY --from=build /opt/berth /opt/berth" in FINAL_STAGE
+    assert not re.search(r"apt-get|pip install|gcc|build-essential", FINAL_STAGE)
+
+
+def test_the_image_carries_oci_labels() -> None:
+    for label in ("title", "version", "revision", "created", "source", "licenses"):
+        assert f"org.opencontainers.image.{label}=" in FINAL_STAGE
