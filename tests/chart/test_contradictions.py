@@ -52,7 +52,7 @@ CONTRADICTIONS: dict[str, tuple[str | None, dict[str, Any], str]] = {
     "presigned with a non-S3 store": (
         "proxied",
         {"artifacts": {"delegation": "presigned", "destination": "gs://b/p"}},
-        "the artifact store must be S3",
+        "artifacts.delegation=presigned needs an S3 store, but artifacts.destination is",
     ),
     "ingress and gateway api": (
         "proxied",
