@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
 from berth.artifacts.backends.base import UploadedPart
-from berth.artifacts.service import ArtifactService, RangeNotSatisfiable
+from berth.artifacts.service import ArtifactService, Download, RangeNotSatisfiable
 from berth.errors import BerthError, invalid
 from berth.wire.rest import error_response, read_body
 
@@ -27,26 +27,26 @@ Endpoint = Callable[..., Awaitable[Response]]
 
 def mount(app: FastAPI, service: ArtifactService) -> None:
     for prefix in PREFIXES:
-        app.add_api_route(f"{prefix}/artifacts", _guarded(_list(service)), methods=["GET"])
+        app.add_api_route(f"{prefix}/artifacts", guarded(_list(service)), methods=["GET"])
         path = f"{prefix}/artifacts/{{artifact_path:path}}"
-        app.add_api_route(path, _guarded(_download(service)), methods=["GET"])
-        app.add_api_route(path, _guarded(_upload(service)), methods=["PUT"])
-        app.add_api_route(path, _guarded(_delete(service)), methods=["DELETE"])
+        app.add_api_route(path, guarded(_download(service)), methods=["GET"])
+        app.add_api_route(path, guarded(_upload(service)), methods=["PUT"])
+        app.add_api_route(path, guarded(_delete(service)), methods=["DELETE"])
         presigned = f"{prefix}/presigned/{{artifact_path:path}}"
-        app.add_api_route(presigned, _guarded(_presigned(service)), methods=["GET"])
+        app.add_api_route(presigned, guarded(_presigned(service)), methods=["GET"])
         for action, endpoint in (
             ("create", _create_multipart(service)),
             ("complete", _complete_multipart(service)),
             ("abort", _abort_multipart(service)),
         ):
             mpu = f"{prefix}/mpu/{action}/{{artifact_path:path}}"
-            app.add_api_route(mpu, _guarded(endpoint), methods=["POST"])
+            app.add_api_route(mpu, guarded(endpoint), methods=["POST"])
     server_info = _server_info(service)
     app.add_api_route("/api/3.0/mlflow/server-info", server_info, methods=["GET"])
     app.add_api_route("/ajax-api/3.0/mlflow/server-info", server_info, methods=["GET"])
 
 
-def _guarded(endpoint: Endpoint) -> Endpoint:
+def guarded(endpoint: Endpoint) -> Endpoint:
     """Domain errors in MLflow's body; an unsatisfiable range as HTTP 416."""
 
     async def serve(request: Request) -> Response:
@@ -80,25 +80,30 @@ def _download(service: ArtifactService) -> Endpoint:
     async def download_artifact(request: Request) -> Response:
         byte_range = _byte_range(request.headers.get("range"))
         download = await service.download(request.path_params["artifact_path"], byte_range)
-        name = posixpath.basename(download.path)
-        headers = {
-            "Content-Length": str(download.end - download.start),
-            "Accept-Ranges": "bytes",
-            "Content-Disposition": _attachment(name),
-            "X-Content-Type-Options": "nosniff",
-        }
-        status = 200
-        if byte_range is not None:
-            status = 206
-            headers["Content-Range"] = f"bytes {download.start}-{download.end - 1}/{download.size}"
-        return StreamingResponse(
-            download.chunks,
-            status_code=status,
-            media_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-            headers=headers,
-        )
+        return download_response(download, partial=byte_range is not None)
 
     return download_artifact
+
+
+def download_response(download: Download, partial: bool = False) -> StreamingResponse:
+    """A file streamed as an attachment; ``partial`` answers a range request (206)."""
+    name = posixpath.basename(download.path)
+    headers = {
+        "Content-Length": str(download.end - download.start),
+        "Accept-Ranges": "bytes",
+        "Content-Disposition": _attachment(name),
+        "X-Content-Type-Options": "nosniff",
+    }
+    status = 200
+    if partial:
+        status = 206
+        headers["Content-Range"] = f"bytes {download.start}-{download.end - 1}/{download.size}"
+    return StreamingResponse(
+        download.chunks,
+        status_code=status,
+        media_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        headers=headers,
+    )
 
 
 def _upload(service: ArtifactService) -> Endpoint:
