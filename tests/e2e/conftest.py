@@ -38,22 +38,23 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -
 
 
 @contextmanager
-def running_berth(store_uri: str, workdir: Path, *flags: str) -> Iterator[str]:
-    """``berth server`` on ``store_uri`` as a subprocess; yields its URL once it is healthy."""
+def running_berth(
+    store_uri: str, workdir: Path, *flags: str, command: str = "server"
+) -> Iterator[str]:
+    """``berth <command>`` (``server`` by default) on ``store_uri`` as a subprocess; yields its
+    URL once it is healthy."""
     port = _free_port()
     log = workdir / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BERTH_", "MLFLOW_"))}
-    command = [
-        sys.executable, "-m", "berth", "server",
+    argv = [
+        sys.executable, "-m", "berth", command,
         "--backend-store-uri", store_uri,
         "--artifacts-destination", str(workdir / "mlartifacts"),
         "--port", str(port),
         *flags,
     ]  # fmt: skip
     with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
+        process = subprocess.Popen(argv, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_healthy(url, process, log)
