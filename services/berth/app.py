@@ -15,6 +15,7 @@ import berth
 from berth.artifacts import routes as artifact_routes
 from berth.artifacts.backends import backend_for
 from berth.artifacts.backends.base import ArtifactBackend
+from berth.artifacts.run_artifacts import RunArtifacts
 from berth.artifacts.service import ArtifactService
 from berth.config import Settings
 from berth.db.engine import create_engine
@@ -72,8 +73,12 @@ def create_app(settings: Settings) -> FastAPI:
     app = _bare_app(settings, lifespan)
     rest.mount(app, bind(TRACKING, TrackingHandlers(tracking)), settings.max_request_bytes)
     _mount_registry(app, settings, registry)
+    artifacts = _artifact_service(settings, artifact_store)
     if settings.serve_artifacts:
-        artifact_routes.mount(app, _artifact_service(settings, artifact_store))
+        artifact_routes.mount(app, artifacts)
+    # The UI's run artifact download, in every mode that tracks runs: the server reads the
+    # artifacts that live in its own store (as it lists them), whoever wrote them there.
+    artifact_routes.mount_run_artifacts(app, RunArtifacts(tracking, artifacts))
     services = ["tracking", "registry", *(["artifacts"] if settings.serve_artifacts else [])]
     _mount_meta(
         app,

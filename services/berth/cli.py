@@ -1,5 +1,5 @@
 """The ``berth`` command: ``berth server`` (flags as ``mlflow server``'s), ``berth artifacts``,
-``berth registry`` and ``berth db``."""
+``berth registry``, ``berth db`` and ``berth gc``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -20,8 +21,12 @@ from berth.artifacts.backends import backend_for
 from berth.artifacts.service import ArtifactService
 from berth.config import DEFAULT_ARTIFACTS_DESTINATION, DEFAULT_BACKEND_STORE_URI, Settings
 from berth.db import migrate
+from berth.db.engine import create_engine
 from berth.db.schema_check import SchemaState, check_schema, inspect_schema
+from berth.db.transaction import Database
 from berth.errors import BerthError
+from berth.tracking.gc import ArtifactOutcome, GarbageCollector, Kind, parse_age
+from berth.tracking.sql_store import SqlTrackingStore
 
 log = logging.getLogger("berth")
 T = TypeVar("T")
@@ -34,6 +39,17 @@ backend_store_option = click.option(
     show_default=True,
     help="Database URI: sqlite:///<path> or postgresql://user:pass@host:port/db.",
 )
+
+
+def artifacts_destination_option(help_text: str) -> Callable[[F], F]:
+    """The server's artifact store (shared by the servers and ``berth gc``)."""
+    return click.option(
+        "--artifacts-destination",
+        envvar="BERTH_ARTIFACTS_DESTINATION",
+        default=DEFAULT_ARTIFACTS_DESTINATION,
+        show_default=True,
+        help=help_text,
+    )
 
 
 def listening_options(command: F) -> F:
@@ -120,13 +136,9 @@ def artifact_mode_options(command: F) -> F:
                 default=None,
                 help="Artifact root for new experiments (default: the artifacts destination).",
             ),
-            click.option(
-                "--artifacts-destination",
-                envvar="BERTH_ARTIFACTS_DESTINATION",
-                default=DEFAULT_ARTIFACTS_DESTINATION,
-                show_default=True,
-                help="Where proxied artifacts are stored (the artifact root itself with "
-                "--no-serve-artifacts).",
+            artifacts_destination_option(
+                "Where proxied artifacts are stored (the artifact root itself with "
+                "--no-serve-artifacts)."
             ),
             click.option(
                 "--serve-artifacts/--no-serve-artifacts",
@@ -178,13 +190,7 @@ def registry(**options: Any) -> None:
 
 
 @main.command()
-@click.option(
-    "--artifacts-destination",
-    envvar="BERTH_ARTIFACTS_DESTINATION",
-    default=DEFAULT_ARTIFACTS_DESTINATION,
-    show_default=True,
-    help="Where the artifacts are stored.",
-)
+@artifacts_destination_option("Where the artifacts are stored.")
 @artifact_store_options
 @listening_options
 def artifacts(**options: Any) -> None:
@@ -306,3 +312,86 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
 
 def _redacted(uri: str) -> str:
     return make_url(uri).render_as_string(hide_password=True)
+
+
+# --- berth gc ---------------------------------------------------------------------------------
+
+
+def _age_ms(_context: click.Context, _parameter: click.Parameter, value: str | None) -> int:
+    if value is None:
+        return 0
+    try:
+        return parse_age(value)
+    except BerthError as exc:
+        raise click.BadParameter(exc.message) from exc
+
+
+def _ids(text: str | None) -> list[str]:
+    return [item.strip() for item in (text or "").split(",") if item.strip()]
+
+
+@main.command()
+@click.option(
+    "--older-than",
+    default=None,
+    callback=_age_ms,
+    help="Only what was deleted longer ago than this, as #d#h#m#s (e.g. 30d, 1d2h30m, 1.5h). "
+    "Default: any age.",
+)
+@backend_store_option
+@artifacts_destination_option(
+    "The server's artifact store, where artifacts of mlflow-artifacts:/ URIs live. In direct "
+    "mode give the server's artifact root; artifacts elsewhere are left untouched."
+)
+@click.option(
+    "--run-ids",
+    default=None,
+    help="Comma-separated runs to delete (they must be deleted). Default: every deleted run.",
+)
+@click.option(
+    "--experiment-ids",
+    default=None,
+    help="Comma-separated experiments to delete with all their runs (they must be deleted). "
+    "Default: every deleted experiment.",
+)
+@artifact_store_options
+def gc(older_than: int, run_ids: str | None, experiment_ids: str | None, **options: Any) -> None:
+    """Permanently delete runs and experiments in the deleted lifecycle stage, with their
+    artifacts (as ``mlflow gc``). With --run-ids or --experiment-ids, only those are deleted,
+    and only if each of them is deleted and old enough."""
+    settings = _settings(options)
+    report = _run(inspect_schema(settings.backend_store_uri))
+    if report.state is not SchemaState.CURRENT:
+        click.echo(report.message(settings.backend_store_uri), err=True)
+        sys.exit(2)
+    _run(_collect_garbage(settings, older_than, _ids(run_ids), _ids(experiment_ids)))
+
+
+async def _collect_garbage(
+    settings: Settings, older_than_ms: int, run_ids: list[str], experiment_ids: list[str]
+) -> None:
+    artifact_store = backend_for(settings.artifact_store, settings.store_options)
+    db = Database(create_engine(settings.backend_store_uri))
+    collector = GarbageCollector(db, SqlTrackingStore(settings.artifact_root), artifact_store)
+    counts = Counter[Kind]()
+    untouched = 0
+    try:
+        selection = await collector.select(older_than_ms, run_ids, experiment_ids)
+        async for item in collector.collect(selection):
+            counts[item.kind] += 1
+            line = f"{item.kind} with ID {item.id} has been permanently deleted."
+            if item.artifacts is not ArtifactOutcome.DELETED:
+                untouched += 1
+                reason = item.artifacts.value
+                if item.artifacts is ArtifactOutcome.OUTSIDE_STORE:
+                    reason += f" {artifact_store.root}"
+                line += f" Its artifacts at {item.artifact_uri} were left untouched ({reason})."
+            click.echo(line)
+    finally:
+        await artifact_store.close()
+        await db.dispose()
+    runs, experiments = counts[Kind.RUN], counts[Kind.EXPERIMENT]
+    click.echo(
+        f"Permanently deleted {runs} run{'s' * (runs != 1)} and {experiments} "
+        f"experiment{'s' * (experiments != 1)}; artifacts left untouched for {untouched}."
+    )

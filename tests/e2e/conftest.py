@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -39,17 +39,27 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -
 
 @contextmanager
 def running_berth(
-    store_uri: str, workdir: Path, *flags: str, command: str = "server"
+    store_uri: str,
+    workdir: Path,
+    *flags: str,
+    command: str = "server",
+    artifacts_destination: str | None = None,
+    environment: Mapping[str, str] | None = None,
 ) -> Iterator[str]:
     """``berth <command>`` (``server`` by default) on ``store_uri`` as a subprocess; yields its
-    URL once it is healthy."""
+    URL once it is healthy.
+
+    The server's environment is the test process's without ``BERTH_``/``MLFLOW_`` settings,
+    plus ``environment``; its log is ``workdir/server.log``.
+    """
     port = _free_port()
     log = workdir / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BERTH_", "MLFLOW_"))}
+    env.update(environment or {})
     argv = [
         sys.executable, "-m", "berth", command,
         "--backend-store-uri", store_uri,
-        "--artifacts-destination", str(workdir / "mlartifacts"),
+        "--artifacts-destination", artifacts_destination or str(workdir / "mlartifacts"),
         "--port", str(port),
         *flags,
     ]  # fmt: skip

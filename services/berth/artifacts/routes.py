@@ -1,4 +1,8 @@
-"""The ``mlflow-artifacts`` REST API: byte streams in and out, MLflow's JSON around them."""
+"""The ``mlflow-artifacts`` REST API: byte streams in and out, MLflow's JSON around them.
+
+Also the UI's run artifact download (``GET /get-artifact``), which streams through the same
+response code as the ``mlflow-artifacts`` download.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +18,25 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
 from berth.artifacts.backends.base import UploadedPart
+from berth.artifacts.run_artifacts import RunArtifacts
 from berth.artifacts.service import ArtifactService, Download, RangeNotSatisfiable
 from berth.errors import BerthError, invalid
 from berth.wire.rest import error_response, read_body
 
 PREFIXES = ("/api/2.0/mlflow-artifacts", "/ajax-api/2.0/mlflow-artifacts")
+GET_ARTIFACT_PATHS = ("/get-artifact", "/ajax-api/2.0/mlflow/get-artifact")
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 _MAX_MULTIPART_BODY = 4 * 1024 * 1024  # a completion lists at most 10,000 parts
+# MLflow's text extensions (mlflow.utils.mime_type_utils), served as text/plain as it does.
+_TEXT_EXTENSIONS = frozenset(
+    (
+        *("txt", "log", "err", "cfg", "conf", "cnf", "cf", "ini", "properties", "prop"),
+        *("hocon", "toml", "yaml", "yml", "xml", "json", "js", "py", "py3", "csv", "tsv"),
+        *("md", "rst", "ipynb", "mlmodel", "mlproject"),
+    )
+)
+# Media types a browser renders as an active document or runs as a script.
+_ACTIVE_CONTENT = re.compile(r"html|xml|svg|xsl|script", re.IGNORECASE)
 
 Endpoint = Callable[..., Awaitable[Response]]
 
@@ -44,6 +60,14 @@ def mount(app: FastAPI, service: ArtifactService) -> None:
     server_info = _server_info(service)
     app.add_api_route("/api/3.0/mlflow/server-info", server_info, methods=["GET"])
     app.add_api_route("/ajax-api/3.0/mlflow/server-info", server_info, methods=["GET"])
+
+
+def mount_run_artifacts(app: FastAPI, run_artifacts: RunArtifacts) -> None:
+    """The UI's download of one run artifact, at MLflow's paths (only where the server also
+    serves tracking: the run is looked up to find its artifacts)."""
+    endpoint = guarded(_get_artifact(run_artifacts))
+    for path in GET_ARTIFACT_PATHS:
+        app.add_api_route(path, endpoint, methods=["GET"])
 
 
 def guarded(endpoint: Endpoint) -> Endpoint:
@@ -80,13 +104,26 @@ def _download(service: ArtifactService) -> Endpoint:
     async def download_artifact(request: Request) -> Response:
         byte_range = _byte_range(request.headers.get("range"))
         download = await service.download(request.path_params["artifact_path"], byte_range)
-        return download_response(download, partial=byte_range is not None)
+        return download_response(download, ranged=byte_range is not None)
 
     return download_artifact
 
 
-def download_response(download: Download, partial: bool = False) -> StreamingResponse:
-    """A file streamed as an attachment; ``partial`` answers a range request (206)."""
+def _get_artifact(run_artifacts: RunArtifacts) -> Endpoint:
+    async def get_artifact(request: Request) -> Response:
+        params = request.query_params
+        byte_range = _byte_range(request.headers.get("range"))
+        download = await run_artifacts.download(
+            params.get("run_id") or params.get("run_uuid"), params.get("path"), byte_range
+        )
+        return download_response(download, ranged=byte_range is not None)
+
+    return get_artifact
+
+
+def download_response(download: Download, ranged: bool = False) -> StreamingResponse:
+    """The bytes as an attachment, never rendered on this server's origin (see
+    :func:`_media_type`); 206 with ``Content-Range`` when a range was asked for."""
     name = posixpath.basename(download.path)
     headers = {
         "Content-Length": str(download.end - download.start),
@@ -95,14 +132,11 @@ def download_response(download: Download, partial: bool = False) -> StreamingRes
         "X-Content-Type-Options": "nosniff",
     }
     status = 200
-    if partial:
+    if ranged:
         status = 206
         headers["Content-Range"] = f"bytes {download.start}-{download.end - 1}/{download.size}"
     return StreamingResponse(
-        download.chunks,
-        status_code=status,
-        media_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-        headers=headers,
+        download.chunks, status_code=status, media_type=_media_type(name), headers=headers
     )
 
 
@@ -234,6 +268,18 @@ def _byte_range(header: str | None) -> tuple[int | None, int | None] | None:
         return None
     first, last = match.groups()
     return (int(first) if first else None, int(last) if last else None)
+
+
+def _media_type(name: str) -> str:
+    """The Content-Type to serve ``name`` with: text/plain for MLflow's text files and for
+    anything a browser would run as a page or script (HTML, SVG, XML, JavaScript), so that an
+    uploaded artifact can never execute on this server's origin (stored XSS); else the type
+    its name implies."""
+    extension = posixpath.splitext(name)[1][1:] or name  # MLmodel, MLproject
+    if extension.lower() in _TEXT_EXTENSIONS:
+        return "text/plain"
+    guessed = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
+    return "text/plain" if _ACTIVE_CONTENT.search(guessed) else guessed
 
 
 def _attachment(name: str) -> str:

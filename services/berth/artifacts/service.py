@@ -84,29 +84,31 @@ class ArtifactService:
         await self.backend.delete(_file_path(path))
 
     async def presigned_download(self, path: str) -> PresignedDownload:
-        return await self._delegating(MULTIPART_DOWNLOAD_UNSUPPORTED).presign_download(
-            _file_path(path)
-        )
+        artifact = _file_path(path)  # a bad path is refused first, delegating or not (as MLflow)
+        return await self._delegating(MULTIPART_DOWNLOAD_UNSUPPORTED).presign_download(artifact)
 
     async def create_multipart_upload(
         self, directory: str, local_file: str, num_parts: int
     ) -> MultipartUpload:
         """Start an upload of the client's ``local_file`` into ``directory`` (as MLflow's
         client names it: the directory in the URL, the file's own name in the body)."""
+        target = _upload_target(directory, local_file)
         return await self._delegating(MULTIPART_UPLOAD_UNSUPPORTED).create_multipart_upload(
-            _upload_target(directory, local_file), num_parts
+            target, num_parts
         )
 
     async def complete_multipart_upload(
         self, directory: str, local_file: str, upload_id: str, parts: builtins.list[UploadedPart]
     ) -> None:
+        target = _upload_target(directory, local_file)
         await self._delegating(MULTIPART_UPLOAD_UNSUPPORTED).complete_multipart_upload(
-            _upload_target(directory, local_file), _upload_id(upload_id), parts
+            target, _upload_id(upload_id), parts
         )
 
     async def abort_multipart_upload(self, directory: str, local_file: str, upload_id: str) -> None:
+        target = _upload_target(directory, local_file)
         await self._delegating(MULTIPART_UPLOAD_UNSUPPORTED).abort_multipart_upload(
-            _upload_target(directory, local_file), _upload_id(upload_id)
+            target, _upload_id(upload_id)
         )
 
     def _delegating(self, refusal: str) -> DelegatingBackend:

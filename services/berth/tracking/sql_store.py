@@ -849,6 +849,78 @@ class SqlTrackingStore:
             for row in rows
         ]
 
+    # ------------------------------------------------------------------ garbage collection
+
+    async def deleted_runs(
+        self,
+        session: AsyncSession,
+        deleted_before: int | None,
+        run_ids: Sequence[str] | None = None,
+    ) -> list[RunInfo]:
+        """Runs in the deleted stage since ``deleted_before`` or earlier (since any time when
+        None): all of them, or those among ``run_ids``."""
+        statement = select(t.RunRow).where(t.RunRow.lifecycle_stage == LifecycleStage.DELETED)
+        if deleted_before is not None:
+            statement = statement.where(t.RunRow.deleted_time <= deleted_before)
+        if run_ids is not None:
+            statement = statement.where(t.RunRow.run_id.in_(run_ids))
+        rows = await session.scalars(statement.order_by(t.RunRow.deleted_time, t.RunRow.run_id))
+        return [_run_info(row) for row in rows]
+
+    async def deleted_experiments(
+        self,
+        session: AsyncSession,
+        deleted_before: int | None,
+        experiment_ids: Sequence[str] | None = None,
+    ) -> list[Experiment]:
+        """Experiments in the deleted stage since ``deleted_before`` or earlier (since any time
+        when None): all of them, or those among ``experiment_ids``."""
+        row = t.ExperimentRow
+        statement = select(row).where(row.lifecycle_stage == LifecycleStage.DELETED)
+        if deleted_before is not None:
+            statement = statement.where(row.deleted_time <= deleted_before)
+        if experiment_ids is not None:
+            statement = statement.where(
+                row.experiment_id.in_([experiment_key(e) for e in experiment_ids])
+            )
+        rows = await session.scalars(statement.order_by(row.deleted_time, row.experiment_id))
+        return await self._experiments(session, list(rows))
+
+    async def experiment_run_ids(self, session: AsyncSession, experiment_id: str) -> list[str]:
+        """Every run of the experiment, whatever its stage."""
+        statement = select(t.RunRow.run_id).where(
+            t.RunRow.experiment_id == experiment_key(experiment_id)
+        )
+        return list(await session.scalars(statement.order_by(t.RunRow.run_id)))
+
+    async def experiment_artifact_locations(self, session: AsyncSession) -> dict[str, str]:
+        """The artifact location of every experiment, by id."""
+        rows = await session.execute(
+            select(t.ExperimentRow.experiment_id, t.ExperimentRow.artifact_location)
+        )
+        return {str(experiment_id): location for experiment_id, location in rows}
+
+    async def hard_delete_run(self, session: AsyncSession, run_id: str) -> bool:
+        """Delete a run in the deleted stage for good; its params, metrics, tags, inputs ...
+        go with it (ON DELETE CASCADE). False if it is not (or no longer) deleted."""
+        result = await session.execute(
+            delete(t.RunRow).where(
+                t.RunRow.run_id == run_id, t.RunRow.lifecycle_stage == LifecycleStage.DELETED
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def hard_delete_experiment(self, session: AsyncSession, experiment_id: str) -> bool:
+        """Delete an experiment in the deleted stage for good, with its tags, runs, datasets
+        and logged models (ON DELETE CASCADE). False if it is not (or no longer) deleted."""
+        result = await session.execute(
+            delete(t.ExperimentRow).where(
+                t.ExperimentRow.experiment_id == experiment_key(experiment_id),
+                t.ExperimentRow.lifecycle_stage == LifecycleStage.DELETED,
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     # ------------------------------------------------------------------ shared
 
 

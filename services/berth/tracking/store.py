@@ -194,3 +194,27 @@ class TrackingStore(Protocol):
         order_by: Sequence[ModelOrder],
         token: str | None,
     ) -> Page[LoggedModel]: ...
+
+    # Garbage collection (``berth gc``): items in the deleted stage, removed for good.
+
+    async def deleted_runs(
+        self,
+        session: AsyncSession,
+        deleted_before: int | None,
+        run_ids: Sequence[str] | None = None,
+    ) -> list[RunInfo]: ...
+
+    async def deleted_experiments(
+        self,
+        session: AsyncSession,
+        deleted_before: int | None,
+        experiment_ids: Sequence[str] | None = None,
+    ) -> list[Experiment]: ...
+
+    async def experiment_run_ids(self, session: AsyncSession, experiment_id: str) -> list[str]: ...
+
+    async def experiment_artifact_locations(self, session: AsyncSession) -> dict[str, str]: ...
+
+    async def hard_delete_run(self, session: AsyncSession, run_id: str) -> bool: ...
+
+    async def hard_delete_experiment(self, session: AsyncSession, experiment_id: str) -> bool: ...

@@ -60,6 +60,18 @@ async def test_download_sets_the_content_type_from_the_name(client: httpx.AsyncC
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
+@pytest.mark.parametrize("name", ["page.html", "image.svg", "data.xml", "code.js"])
+async def test_download_serves_active_content_as_plain_text_attachments(
+    client: httpx.AsyncClient, name: str
+) -> None:
+    await _put(client, f"r/{name}", b"<script>alert(1)</script>")
+
+    response = await client.get(f"{API}/artifacts/r/{name}")
+
+    assert response.headers["content-type"].split(";")[0] == "text/plain"
+    assert response.headers["content-disposition"].startswith("attachment")
+
+
 @pytest.mark.parametrize(
     ("header", "status", "body", "content_range"),
     [

@@ -17,7 +17,10 @@ from __future__ import annotations
 import asyncio
 import builtins
 import contextlib
+import io
+import logging
 import posixpath
+import ssl
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable
 from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING, Any
@@ -30,6 +33,7 @@ from botocore.exceptions import (
     ClientError,
     EndpointConnectionError,
     NoCredentialsError,
+    ProfileNotFound,
 )
 
 from berth.artifacts.backends.base import (
@@ -47,16 +51,29 @@ from berth.artifacts.backends.base import (
 from berth.artifacts.backends.options import S3Options
 from berth.errors import BerthError, ErrorCode, invalid, not_found
 
+log = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
     from types_aiobotocore_s3 import S3Client
 
 PART_SIZE = 8 * 1024 * 1024
 """Bytes per part of a streamed upload (S3 needs at least 5 MiB for all but the last)."""
-PARTS_IN_FLIGHT = 4
+PARTS_IN_FLIGHT = 2
 MAX_PARTS = 10_000
 """S3's limit on parts per multipart upload."""
 _DELETE_BATCH = 1000
 _MISSING = frozenset({"404", "NoSuchKey", "NotFound"})
+_REFUSED = frozenset(
+    {
+        "403",
+        "AccessDenied",
+        "Forbidden",
+        "InvalidAccessKeyId",
+        "SignatureDoesNotMatch",
+        "InvalidToken",
+        "ExpiredToken",
+    }
+)
 
 
 class S3Backend:
@@ -80,25 +97,19 @@ class S3Backend:
         """The bucket exists and these credentials may use it (HeadBucket answers 200)."""
         try:
             await (await self._client()).head_bucket(Bucket=self.bucket)
-        except NoCredentialsError as exc:
-            raise self._unavailable(
-                "no credentials found (set them explicitly, or through the AWS environment "
-                "variables, a shared profile, or a web identity / IRSA role)",
-                exc,
-            ) from exc
-        except EndpointConnectionError as exc:
-            raise self._unavailable("the S3 endpoint is unreachable", exc) from exc
         except ClientError as exc:
             code = _error_code(exc)
             if code in _MISSING or code == "NoSuchBucket":
                 raise self._unavailable(f"bucket {self.bucket!r} does not exist", exc) from exc
-            if code in ("403", "AccessDenied", "Forbidden"):
+            if code in _REFUSED:
                 raise self._unavailable(
-                    f"the credentials are not allowed to use bucket {self.bucket!r}", exc
+                    f"S3 refused the credentials for bucket {self.bucket!r} (unknown or wrong "
+                    "keys, or keys not allowed to use the bucket)",
+                    exc,
                 ) from exc
             raise self._unavailable("S3 refused the request", exc) from exc
         except BotoCoreError as exc:
-            raise self._unavailable("S3 could not be reached", exc) from exc
+            raise self._unavailable(self._reason(exc), exc) from exc
 
     async def list(self, path: str) -> builtins.list[ArtifactEntry]:
         prefix = self._directory_key(require_canonical(path))
@@ -322,6 +333,7 @@ class S3Backend:
     ) -> tuple[builtins.list[Any], int]:
         """Upload ``first`` and every part of ``rest``, at most PARTS_IN_FLIGHT at a time."""
         slots = asyncio.Semaphore(PARTS_IN_FLIGHT)
+        await slots.acquire()  # the slot of ``first``
         written = 0
 
         async def upload(number: int, body: bytes) -> dict[str, Any]:
@@ -332,7 +344,7 @@ class S3Backend:
                         Key=key,
                         UploadId=upload_id,
                         PartNumber=number,
-                        Body=body,
+                        Body=io.BytesIO(body),  # streamed to the socket, not copied
                     )
                 )
             finally:
@@ -346,10 +358,14 @@ class S3Backend:
                 while body is not None:
                     if len(tasks) == MAX_PARTS:
                         raise invalid(f"Artifact is too large: over {MAX_PARTS} parts.")
-                    await slots.acquire()
                     tasks.append(group.create_task(upload(len(tasks) + 1, body)))
                     written += len(body)
+                    body = None  # the task holds the part; it is freed once uploaded
+                    # The next part is read from the client only when a slot is free.
+                    await slots.acquire()
                     body = await anext(rest, None)
+                    if body is None:
+                        slots.release()
         except BaseExceptionGroup as group_failure:
             raise _single(group_failure) from None
         return [task.result() for task in tasks], written
@@ -372,15 +388,38 @@ class S3Backend:
         (the same client unless a public endpoint is configured), created once."""
         async with self._opening:
             if self._clients is None:
-                client = await self._exit_stack.enter_async_context(
-                    self._create_client(self._options.endpoint_url)
-                )
+                await self._check_ca_bundle()
+                client = await self._enter_client(self._options.endpoint_url)
                 signer = client
                 public = self._options.public_endpoint_url
                 if public and public != self._options.endpoint_url:
-                    signer = await self._exit_stack.enter_async_context(self._create_client(public))
+                    signer = await self._enter_client(public)
                 self._clients = (client, signer)
             return self._clients
+
+    async def _check_ca_bundle(self) -> None:
+        """A CA bundle that cannot be loaded is named now, rather than reported by the HTTP
+        layer at the first request as an unhandled exception (after retries)."""
+        bundle = self._options.ca_bundle
+        if bundle is None:
+            return
+        try:
+            await asyncio.to_thread(ssl.create_default_context, cafile=bundle)
+        except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
+            raise self._unavailable(f"the CA bundle {bundle!r} cannot be loaded", exc) from exc
+
+    async def _enter_client(self, endpoint_url: str | None) -> S3Client:
+        try:
+            client: S3Client = await self._exit_stack.enter_async_context(
+                self._create_client(endpoint_url)
+            )
+        except BotoCoreError as exc:
+            raise self._unavailable(self._reason(exc), exc) from exc
+        except ValueError as exc:  # botocore's "Invalid endpoint: ..."
+            raise self._unavailable(
+                f"no S3 client can be made for endpoint {endpoint_url!r}", exc
+            ) from exc
+        return client
 
     def _create_client(self, endpoint_url: str | None) -> Any:
         options = self._options
@@ -399,6 +438,8 @@ class S3Backend:
                 s3={"addressing_style": options.addressing_style},
                 retries={"max_attempts": 3, "mode": "standard"},
                 max_pool_connections=32,
+                # An endpoint that drops packets fails in seconds, not minutes of retries.
+                connect_timeout=10,
                 # Checksums only where S3 requires them: MinIO and other S3 APIs differ in
                 # which of the newer checksum headers they accept.
                 request_checksum_calculation="when_required",
@@ -421,7 +462,7 @@ class S3Backend:
                 raise invalid(f"The multipart upload was refused by the store ({code}).") from exc
             raise self._unavailable(f"S3 refused the request ({code})", exc) from exc
         except BotoCoreError as exc:
-            raise self._unavailable("S3 could not be reached", exc) from exc
+            raise self._unavailable(self._reason(exc), exc) from exc
 
     async def _guarded_pages(self, pages: AsyncIterable[Any]) -> AsyncIterator[Any]:
         iterator = aiter(pages)
@@ -432,24 +473,49 @@ class S3Backend:
                 return
             yield page
 
+    def _reason(self, exc: BotoCoreError) -> str:
+        """Why the store cannot be used, in the operator's terms."""
+        if isinstance(exc, NoCredentialsError):
+            return (
+                "no credentials found (set them explicitly, or through the AWS environment "
+                "variables, a shared profile, or a web identity / IRSA role)"
+            )
+        if isinstance(exc, ProfileNotFound):
+            return (
+                f"the AWS profile {self._options.profile!r} is not defined in the shared "
+                "credentials or config files"
+            )
+        if isinstance(exc, EndpointConnectionError):
+            return f"the S3 endpoint {self._options.endpoint_url or '(AWS)'} is unreachable"
+        return "S3 could not be reached"
+
     def _unavailable(self, reason: str, exc: Exception | None) -> BerthError:
-        detail = f": {exc}" if exc is not None else ""
-        return BerthError(
-            ErrorCode.TEMPORARILY_UNAVAILABLE,
-            f"The artifact store {self.root} is not usable: {reason}{detail}",
-        )
+        """The error for clients and operators: the reason in plain words. botocore's own
+        text (operation names, retry counts, endpoint details) goes to the server log only."""
+        message = f"The artifact store {self.root} is not usable: {reason}"
+        if exc is not None:
+            log.warning("%s (%s: %s)", message, type(exc).__name__, exc)
+        return BerthError(ErrorCode.TEMPORARILY_UNAVAILABLE, message)
 
 
 async def _parts(chunks: AsyncIterable[bytes]) -> AsyncIterator[bytes]:
-    """``chunks`` regrouped into parts of exactly PART_SIZE bytes, the last one shorter."""
-    buffer = bytearray()
+    """``chunks`` regrouped into parts of at least PART_SIZE bytes, the last one shorter.
+
+    Each part is joined once from the chunks that make it: no growing buffer, no slicing
+    copies, so a part costs its own size in memory and no more.
+    """
+    pending: builtins.list[bytes] = []
+    size = 0
     async for chunk in chunks:
-        buffer += chunk
-        while len(buffer) >= PART_SIZE:
-            yield bytes(buffer[:PART_SIZE])
-            del buffer[:PART_SIZE]
-    if buffer:
-        yield bytes(buffer)
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= PART_SIZE:
+            part = b"".join(pending)
+            pending.clear()
+            size = 0
+            yield part
+    if pending:
+        yield b"".join(pending)
 
 
 _cleanups: set[asyncio.Future[None]] = set()

@@ -1,0 +1,176 @@
+"""Throughput and memory of berth's artifact proxy for one large file, up and down.
+
+    uv run python bench/artifact_proxy.py --size-mib 2048 --store local
+    uv run python bench/artifact_proxy.py --size-mib 2048 --store s3
+
+Starts a ``berth server`` (one worker, SQLite) proxying to a local directory or, with
+``--store s3``, to a bucket on moto's standalone S3 server started here; then streams a file
+of the given size through ``PUT`` and back through ``GET`` of the mlflow-artifacts API (the
+client sends a Content-Length like the mlflow client does) and checks the SHA-256 both ways.
+Reports MB/s each way, and the server's resident memory idle and at its peak (VmHWM).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import boto3
+import requests
+
+MIB = 1024 * 1024
+BLOCK = 8 * MIB
+ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{process.args} exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer")
+
+
+@contextmanager
+def _process(command: list[str], ready_url: str, env: dict[str, str]) -> Iterator[int]:
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        _wait_for(ready_url, process)
+        yield process.pid
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def _memory_kib(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    raise LookupError(field)
+
+
+class Payload:
+    """A file-like source of ``size`` bytes (random blocks), hashed as it is read."""
+
+    def __init__(self, size: int) -> None:
+        self.remaining = size
+        self.block = os.urandom(BLOCK)
+        self.sha = hashlib.sha256()
+
+    def __len__(self) -> int:
+        return self.remaining
+
+    def read(self, n: int = -1) -> bytes:
+        n = BLOCK if n < 0 else min(n, BLOCK)
+        chunk = self.block[: min(n, self.remaining)]
+        self.remaining -= len(chunk)
+        self.sha.update(chunk)
+        return chunk
+
+
+def _upload(url: str, size: int) -> tuple[float, str]:
+    """Seconds to PUT ``size`` bytes, and their SHA-256."""
+    payload = Payload(size)
+    started = time.perf_counter()
+    headers = {"Content-Length": str(size)}
+    requests.put(url, data=payload, headers=headers, timeout=600).raise_for_status()
+    return time.perf_counter() - started, payload.sha.hexdigest()
+
+
+def _download(url: str) -> tuple[float, int, str]:
+    """Seconds to GET ``url`` (streamed, discarded), the byte count and their SHA-256."""
+    received = hashlib.sha256()
+    count = 0
+    started = time.perf_counter()
+    with requests.get(url, stream=True, timeout=600) as response:
+        response.raise_for_status()
+        for chunk in response.iter_content(BLOCK):
+            received.update(chunk)
+            count += len(chunk)
+    return time.perf_counter() - started, count, received.hexdigest()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size-mib", type=int, default=2048)
+    parser.add_argument("--store", choices=["local", "s3"], default="local")
+    args = parser.parse_args()
+
+    with ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="berth-bench-")))
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("BERTH_", "MLFLOW_"))}
+        destination = str(work / "artifacts")
+        if args.store == "s3":
+            s3_port = _free_port()
+            s3_url = f"http://127.0.0.1:{s3_port}"
+            moto = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(s3_port)]
+            stack.enter_context(_process(moto, s3_url, env))
+            credentials = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}
+            env |= credentials | {"AWS_DEFAULT_REGION": "us-east-1"}
+            env["BERTH_S3_ENDPOINT_URL"] = s3_url
+            boto3.client(
+                "s3",
+                endpoint_url=s3_url,
+                region_name="us-east-1",
+                aws_access_key_id="bench",
+                aws_secret_access_key="bench",
+            ).create_bucket(Bucket="bench")
+            destination = "s3://bench/artifacts"
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        server = [
+            sys.executable, "-m", "berth", "server",
+            "--backend-store-uri", f"sqlite:///{work / 'berth.db'}",
+            "--artifacts-destination", destination,
+            "--port", str(port), "--workers", "1",
+        ]  # fmt: skip
+        pid = stack.enter_context(_process(server, f"{url}/health", env))
+        idle = _memory_kib(pid, "VmRSS")
+        blob = f"{url}{ARTIFACTS}/bench/blob.bin"
+        size = args.size_mib * MIB
+        up, sent = _upload(blob, size)
+        peak_after_upload = _memory_kib(pid, "VmHWM")
+        down, count, received = _download(blob)
+        if (count, received) != (size, sent):
+            raise SystemExit(f"round trip differs: {count} of {size} bytes, or the checksum")
+        report = {
+            "store": args.store,
+            "size_mib": args.size_mib,
+            "up_mb_s": round(size / MIB / up, 1),
+            "down_mb_s": round(size / MIB / down, 1),
+            "sha256_round_trip": "equal",
+            "server_idle_rss_mib": round(idle / 1024, 1),
+            "server_peak_rss_after_upload_mib": round(peak_after_upload / 1024, 1),
+            "server_peak_rss_mib": round(_memory_kib(pid, "VmHWM") / 1024, 1),
+        }
+        print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
