@@ -74,3 +74,14 @@ def test_postgresql_asyncpg_uri_form_is_accepted(postgres_database_uri: str) -> 
     current = runner.invoke(main, ["db", "current", "--backend-store-uri", asyncpg_uri])
     assert upgraded.exit_code == 0, upgraded.output
     assert current.output.startswith(f"{head_revision()} (current;")
+
+
+def test_registry_refuses_a_schema_it_does_not_know_like_server(
+    migrated_database_uri: str,
+) -> None:
+    _set_revision(migrated_database_uri, "9999")
+    result = CliRunner().invoke(
+        main, ["registry", "--backend-store-uri", migrated_database_uri, "--port", "1"]
+    )
+    assert result.exit_code == 2
+    assert "9999" in result.output
