@@ -7,7 +7,8 @@ Starts a ``berth server`` (one worker, SQLite) proxying to a local directory or,
 ``--store s3``, to a bucket on moto's standalone S3 server started here; then streams a file
 of the given size through ``PUT`` and back through ``GET`` of the mlflow-artifacts API (the
 client sends a Content-Length like the mlflow client does) and checks the SHA-256 both ways.
-Reports MB/s each way, and the server's resident memory idle and at its peak (VmHWM).
+Reports MB/s each way, and the server's resident memory idle and at its peak (VmHWM); with
+``--store s3`` also the raw S3 rate on the same endpoint (boto3, no proxy) as the ceiling.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 import boto3
 import requests
@@ -116,6 +118,25 @@ def _download(url: str) -> tuple[float, int, str]:
     return time.perf_counter() - started, count, received.hexdigest()
 
 
+def _raw_s3(s3: Any, size: int) -> dict[str, float]:
+    """The ceiling: the same bytes straight to and from the S3 endpoint with boto3's managed
+    transfers (multipart, its default concurrency), no proxy in between."""
+    payload = Payload(size)
+    started = time.perf_counter()
+    s3.upload_fileobj(payload, "bench", "raw/blob.bin")
+    up = time.perf_counter() - started
+    started = time.perf_counter()
+    body = s3.get_object(Bucket="bench", Key="raw/blob.bin")["Body"]
+    received = sum(len(chunk) for chunk in body.iter_chunks(BLOCK))
+    down = time.perf_counter() - started
+    if received != size:
+        raise SystemExit(f"raw S3 round trip returned {received} of {size} bytes")
+    return {
+        "raw_s3_up_mb_s": round(size / MIB / up, 1),
+        "raw_s3_down_mb_s": round(size / MIB / down, 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size-mib", type=int, default=2048)
@@ -134,13 +155,14 @@ def main() -> None:
             credentials = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}
             env |= credentials | {"AWS_DEFAULT_REGION": "us-east-1"}
             env["BERTH_S3_ENDPOINT_URL"] = s3_url
-            boto3.client(
+            s3 = boto3.client(
                 "s3",
                 endpoint_url=s3_url,
                 region_name="us-east-1",
                 aws_access_key_id="bench",
                 aws_secret_access_key="bench",
-            ).create_bucket(Bucket="bench")
+            )
+            s3.create_bucket(Bucket="bench")
             destination = "s3://bench/artifacts"
         port = _free_port()
         url = f"http://127.0.0.1:{port}"
@@ -169,6 +191,8 @@ def main() -> None:
             "server_peak_rss_after_upload_mib": round(peak_after_upload / 1024, 1),
             "server_peak_rss_mib": round(_memory_kib(pid, "VmHWM") / 1024, 1),
         }
+        if args.store == "s3":
+            report |= _raw_s3(s3, size)
         print(json.dumps(report))
 
 

@@ -23,7 +23,12 @@ from berth.db.engine import create_engine
 from berth.db.schema_check import SchemaState, check_schema
 from berth.db.transaction import Database
 from berth.errors import ErrorCode
-from berth.proto import tracking_pb2
+from berth.proto import registry_pb2, tracking_pb2
+from berth.registry import routes as registry_routes
+from berth.registry.handlers import RegistryHandlers
+from berth.registry.service import RegistryService
+from berth.registry.sources import SourcePolicy
+from berth.registry.sql_store import SqlRegistryStore
 from berth.tracking.handlers import TrackingHandlers
 from berth.tracking.locations import ArtifactLister
 from berth.tracking.service import TrackingService
@@ -36,6 +41,15 @@ from berth.wire.rpc import bind
 log = logging.getLogger(__name__)
 
 TRACKING = tracking_pb2.DESCRIPTOR.services_by_name["TrackingService"]
+REGISTRY = registry_pb2.DESCRIPTOR.services_by_name["RegistryService"]
+ARTIFACTS_ONLY_MESSAGE = (
+    "This server is artifacts-only (--artifacts-only): tracking and registry "
+    "endpoints are not served here; use the tracking server's URL."
+)
+REGISTRY_ONLY_MESSAGE = (
+    "This server runs the model registry only (berth registry): tracking and artifact "
+    "endpoints are not served here; use the tracking server's URL."
+)
 
 # How long /ready trusts its last look at the artifact store: probes from every pod every few
 # seconds need not each reach S3.
@@ -47,6 +61,9 @@ def create_app(settings: Settings) -> FastAPI:
     if settings.artifacts_only:
         return _artifacts_only_app(settings, artifact_store)
     db = Database(create_engine(settings.backend_store_uri))
+    registry = _registry_service(settings, db, artifact_store)
+    if settings.registry_only:
+        return _registry_only_app(settings, db, registry, artifact_store)
     tracking = TrackingService(
         db, SqlTrackingStore(settings.artifact_root), ArtifactLister(artifact_store)
     )
@@ -61,13 +78,72 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = _bare_app(settings, lifespan)
     rest.mount(app, bind(TRACKING, TrackingHandlers(tracking)), settings.max_request_bytes)
+    _mount_registry(app, settings, registry)
     artifacts = _artifact_service(settings, artifact_store)
     if settings.serve_artifacts:
         artifact_routes.mount(app, artifacts)
     # The UI's run artifact download, in every mode that tracks runs: the server reads the
     # artifacts that live in its own store (as it lists them), whoever wrote them there.
     artifact_routes.mount_run_artifacts(app, RunArtifacts(tracking, artifacts))
+    services = ["tracking", "registry", *(["artifacts"] if settings.serve_artifacts else [])]
+    _mount_meta(
+        app,
+        _readiness(settings, db, artifact_store),
+        {
+            "services": services,
+            "backend": db.dialect,
+            "default_artifact_root": settings.artifact_root,
+            **_artifacts_info(settings),
+        },
+    )
+    return app
 
+
+def _registry_service(
+    settings: Settings, db: Database, artifact_store: ArtifactBackend
+) -> RegistryService:
+    sources = SourcePolicy(artifact_store.root, proxied=settings.serve_artifacts)
+    return RegistryService(db, SqlRegistryStore(), sources, artifact_store)
+
+
+def _mount_registry(app: FastAPI, settings: Settings, registry: RegistryService) -> None:
+    rest.mount(app, bind(REGISTRY, RegistryHandlers(registry)), settings.max_request_bytes)
+    registry_routes.mount(app, registry)
+
+
+def _registry_only_app(
+    settings: Settings, db: Database, registry: RegistryService, artifact_store: ArtifactBackend
+) -> FastAPI:
+    """The registry alone (``berth registry``), beside tracking and artifact services that
+    share its database and store: every other MLflow path answers that it is not here."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await artifact_store.check()
+        yield
+        await db.dispose()
+        await artifact_store.close()
+
+    app = _bare_app(settings, lifespan)
+    _mount_registry(app, settings, registry)
+    _mount_not_served(app, REGISTRY_ONLY_MESSAGE)
+    _mount_meta(
+        app,
+        _readiness(settings, db, artifact_store),
+        {
+            "services": ["registry"],
+            "backend": db.dialect,
+            "default_artifact_root": settings.artifact_root,
+            **_artifacts_info(settings),
+        },
+    )
+    return app
+
+
+def _readiness(
+    settings: Settings, db: Database, artifact_store: ArtifactBackend
+) -> Callable[[], Awaitable[str | None]]:
+    """Ready: the database answers, its schema is current, and the artifact store is usable."""
     store_problem = CachedCheck(_store_check(artifact_store), STORE_CHECK_TTL_SECONDS)
 
     async def ready() -> str | None:
@@ -82,17 +158,21 @@ def create_app(settings: Settings) -> FastAPI:
             return f"schema is {schema.name.lower()}"
         return await store_problem()
 
-    _mount_meta(
-        app,
-        ready,
-        {
-            "services": ["tracking", "artifacts"] if settings.serve_artifacts else ["tracking"],
-            "backend": db.dialect,
-            "default_artifact_root": settings.artifact_root,
-            **_artifacts_info(settings),
-        },
-    )
-    return app
+    return ready
+
+
+def _mount_not_served(app: FastAPI, message: str) -> None:
+    """Every MLflow REST path not mounted before this answers 404 with ``message``."""
+
+    async def not_served(_request: Request) -> JSONResponse:
+        return rest.error_response(ErrorCode.ENDPOINT_NOT_FOUND, message)
+
+    for prefix in ("/api", "/ajax-api"):
+        app.add_api_route(
+            f"{prefix}/{{version}}/mlflow/{{rest:path}}",
+            not_served,
+            methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
+        )
 
 
 def create_app_from_environment() -> FastAPI:
@@ -111,20 +191,12 @@ def _artifacts_only_app(settings: Settings, artifact_store: ArtifactBackend) -> 
 
     app = _bare_app(settings, lifespan)
     artifact_routes.mount(app, _artifact_service(settings, artifact_store))
+    _mount_not_served(app, ARTIFACTS_ONLY_MESSAGE)
 
     async def not_served(_request: Request) -> JSONResponse:
-        return rest.error_response(
-            ErrorCode.ENDPOINT_NOT_FOUND,
-            "This server is artifacts-only (--artifacts-only): tracking and registry "
-            "endpoints are not served here; use the tracking server's URL.",
-        )
+        return rest.error_response(ErrorCode.ENDPOINT_NOT_FOUND, ARTIFACTS_ONLY_MESSAGE)
 
-    for prefix in ("/api", "/ajax-api"):
-        app.add_api_route(
-            f"{prefix}/{{version}}/mlflow/{{rest:path}}",
-            not_served,
-            methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
-        )
+    app.add_api_route(registry_routes.GET_ARTIFACT, not_served, methods=["GET"])
 
     ready = CachedCheck(_store_check(artifact_store), STORE_CHECK_TTL_SECONDS)
     _mount_meta(app, ready, {"services": ["artifacts"], **_artifacts_info(settings)})

@@ -1,5 +1,5 @@
 """The ``berth`` command: ``berth server`` (flags as ``mlflow server``'s), ``berth artifacts``,
-``berth db`` and ``berth gc``."""
+``berth registry``, ``berth db`` and ``berth gc``."""
 
 from __future__ import annotations
 
@@ -126,25 +126,38 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
 
+def artifact_mode_options(command: F) -> F:
+    """Where artifacts live and whether clients reach them through the server (shared by
+    the servers that keep records: ``berth server`` and ``berth registry``)."""
+    for option in reversed(
+        [
+            click.option(
+                "--default-artifact-root",
+                envvar="BERTH_DEFAULT_ARTIFACT_ROOT",
+                default=None,
+                help="Artifact root for new experiments (default: the artifacts destination).",
+            ),
+            artifacts_destination_option(
+                "Where proxied artifacts are stored (the artifact root itself with "
+                "--no-serve-artifacts)."
+            ),
+            click.option(
+                "--serve-artifacts/--no-serve-artifacts",
+                envvar="BERTH_SERVE_ARTIFACTS",
+                default=True,
+                show_default=True,
+                help="Proxy artifact bytes through this server (mlflow-artifacts:/ URIs); "
+                "without it clients write to the artifact root themselves.",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
 @main.command()
 @backend_store_option
-@click.option(
-    "--default-artifact-root",
-    envvar="BERTH_DEFAULT_ARTIFACT_ROOT",
-    default=None,
-    help="Artifact root for new experiments (default: the artifacts destination).",
-)
-@artifacts_destination_option(
-    "Where proxied artifacts are stored (the artifact root itself with --no-serve-artifacts)."
-)
-@click.option(
-    "--serve-artifacts/--no-serve-artifacts",
-    envvar="BERTH_SERVE_ARTIFACTS",
-    default=True,
-    show_default=True,
-    help="Proxy artifact bytes through this server (mlflow-artifacts:/ URIs); without it "
-    "clients write to the artifact root themselves.",
-)
+@artifact_mode_options
 @click.option(
     "--artifacts-only",
     envvar="BERTH_ARTIFACTS_ONLY",
@@ -163,11 +176,25 @@ def main() -> None:
 @artifact_store_options
 @listening_options
 def server(**options: Any) -> None:
-    """Run the Berth server (tracking API and artifact proxy) under uvicorn."""
+    """Run the Berth server (tracking, model registry and artifact proxy) under uvicorn."""
     settings = _settings(options)
     _check_artifact_store(settings)
     if not settings.artifacts_only:
         _prepare_schema(settings)
+    _serve(settings)
+
+
+@main.command()
+@backend_store_option
+@artifact_mode_options
+@artifact_store_options
+@listening_options
+def registry(**options: Any) -> None:
+    """Run the model registry alone, beside tracking and artifact services that share its
+    database and artifact store (the artifact mode decides which model sources it accepts)."""
+    settings = _settings({**options, "registry_only": True})
+    _check_artifact_store(settings)
+    _prepare_schema(settings)
     _serve(settings)
 
 
@@ -185,7 +212,16 @@ def artifacts(**options: Any) -> None:
 def _serve(settings: Settings) -> None:
     for name, value in settings.model_dump(exclude_none=True).items():
         os.environ[f"BERTH_{name.upper()}"] = str(value)
-    if settings.artifacts_only:
+    if settings.registry_only:
+        log.info(
+            "Berth %s registry on http://%s:%d (backend %s, artifacts at %s)",
+            __version__,
+            settings.host,
+            settings.port,
+            _redacted(settings.backend_store_uri),
+            settings.artifact_root,
+        )
+    elif settings.artifacts_only:
         log.info(
             "Berth %s artifacts-only on http://%s:%d (store %s)",
             __version__,

@@ -35,6 +35,11 @@ class Settings(BaseSettings):
         description="Create the schema when the database is empty at start (the laptop "
         "default). Off where migrations are someone else's job (the chart's hook Job).",
     )
+    registry_only: bool = Field(
+        default=False,
+        description="Serve the model registry alone (berth registry), beside tracking and "
+        "artifact services sharing its database and artifact store.",
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=5000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1)
@@ -78,6 +83,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _consistent_artifact_mode(self) -> Settings:
+        if self.artifacts_only and self.registry_only:
+            raise ValueError("a server is artifacts-only or registry-only, not both")
         if self.artifacts_only and self.default_artifact_root is not None:
             raise ValueError("--artifacts-only serves artifacts only; drop --default-artifact-root")
         if self.artifacts_delegation == "presigned" and not self.serves_artifacts:

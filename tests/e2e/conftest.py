@@ -42,10 +42,12 @@ def running_berth(
     store_uri: str,
     workdir: Path,
     *flags: str,
+    command: str = "server",
     artifacts_destination: str | None = None,
     environment: Mapping[str, str] | None = None,
 ) -> Iterator[str]:
-    """``berth server`` on ``store_uri`` as a subprocess; yields its URL once it is healthy.
+    """``berth <command>`` (``server`` by default) on ``store_uri`` as a subprocess; yields its
+    URL once it is healthy.
 
     The server's environment is the test process's without ``BERTH_``/``MLFLOW_`` settings,
     plus ``environment``; its log is ``workdir/server.log``.
@@ -54,17 +56,15 @@ def running_berth(
     log = workdir / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BERTH_", "MLFLOW_"))}
     env.update(environment or {})
-    command = [
-        sys.executable, "-m", "berth", "server",
+    argv = [
+        sys.executable, "-m", "berth", command,
         "--backend-store-uri", store_uri,
         "--artifacts-destination", artifacts_destination or str(workdir / "mlartifacts"),
         "--port", str(port),
         *flags,
     ]  # fmt: skip
     with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
+        process = subprocess.Popen(argv, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_healthy(url, process, log)

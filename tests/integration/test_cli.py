@@ -134,3 +134,14 @@ def test_db_wait_stops_at_once_on_a_schema_it_does_not_know(
 
     assert result.exit_code == 2
     assert "9999" in result.output
+
+
+def test_registry_refuses_a_schema_it_does_not_know_like_server(
+    migrated_database_uri: str,
+) -> None:
+    _set_revision(migrated_database_uri, "9999")
+    result = CliRunner().invoke(
+        main, ["registry", "--backend-store-uri", migrated_database_uri, "--port", "1"]
+    )
+    assert result.exit_code == 2
+    assert "9999" in result.output

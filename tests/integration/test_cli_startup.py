@@ -261,7 +261,7 @@ def test_direct_server_on_s3_reports_its_mode_and_root(
     assert info["artifacts_mode"] == "direct"
     assert "artifacts_delegation" not in info  # clients write to the store themselves
     assert info["default_artifact_root"] == root
-    assert info["services"] == ["tracking"]
+    assert info["services"] == ["tracking", "registry"]
 
 
 def test_artifacts_only_server_on_s3_reports_its_mode_and_delegation(

@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 from fastapi.routing import APIRoute
 
-from berth.app import TRACKING, create_app
+from berth.app import REGISTRY, TRACKING, create_app
 from berth.config import Settings
 from berth.proto import http_pb2
 from berth.wire.rpc import rpc_options
 
-RPC_NAMES = [method.name for method in TRACKING.methods]
+METHODS = {method.name: method for service in (TRACKING, REGISTRY) for method in service.methods}
+RPC_NAMES = sorted(METHODS)
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def routes(tmp_path: Path) -> set[tuple[str, str]]:
 def test_every_declared_path_is_routed_under_api_and_ajax_api(
     rpc_name: str, routes: set[tuple[str, str]]
 ) -> None:
-    options = rpc_options(TRACKING.methods_by_name[rpc_name])
+    options = rpc_options(METHODS[rpc_name])
     assert options.endpoints, f"{rpc_name} declares no REST endpoint"
     for endpoint in options.endpoints:
         for prefix in ("api", "ajax-api"):
@@ -40,17 +41,19 @@ def test_every_declared_path_is_routed_under_api_and_ajax_api(
 
 @pytest.mark.parametrize("rpc_name", RPC_NAMES)
 def test_every_rpc_declares_the_permission_it_needs(rpc_name: str) -> None:
-    access = rpc_options(TRACKING.methods_by_name[rpc_name]).access
+    access = rpc_options(METHODS[rpc_name]).access
     assert access.resource != http_pb2.RESOURCE_KIND_UNSPECIFIED
     assert access.permission != http_pb2.PERMISSION_UNSPECIFIED
 
 
 @pytest.mark.parametrize("rpc_name", RPC_NAMES)
 def test_reads_need_read_and_deletes_need_manage(rpc_name: str) -> None:
-    permission = rpc_options(TRACKING.methods_by_name[rpc_name]).access.permission
+    permission = rpc_options(METHODS[rpc_name]).access.permission
     if rpc_name.startswith(("Get", "Search", "List")):
         assert permission == http_pb2.READ
-    elif rpc_name.startswith(("Delete", "Restore")) and not rpc_name.endswith(("Tag", "Tags")):
+    elif rpc_name.startswith(("Delete", "Restore")) and not rpc_name.endswith(
+        ("Tag", "Tags", "Alias")
+    ):
         assert permission == http_pb2.MANAGE
     else:
         assert permission == http_pb2.EDIT

@@ -43,20 +43,20 @@ Endpoint = Callable[..., Awaitable[Response]]
 
 def mount(app: FastAPI, service: ArtifactService) -> None:
     for prefix in PREFIXES:
-        app.add_api_route(f"{prefix}/artifacts", _guarded(_list(service)), methods=["GET"])
+        app.add_api_route(f"{prefix}/artifacts", guarded(_list(service)), methods=["GET"])
         path = f"{prefix}/artifacts/{{artifact_path:path}}"
-        app.add_api_route(path, _guarded(_download(service)), methods=["GET"])
-        app.add_api_route(path, _guarded(_upload(service)), methods=["PUT"])
-        app.add_api_route(path, _guarded(_delete(service)), methods=["DELETE"])
+        app.add_api_route(path, guarded(_download(service)), methods=["GET"])
+        app.add_api_route(path, guarded(_upload(service)), methods=["PUT"])
+        app.add_api_route(path, guarded(_delete(service)), methods=["DELETE"])
         presigned = f"{prefix}/presigned/{{artifact_path:path}}"
-        app.add_api_route(presigned, _guarded(_presigned(service)), methods=["GET"])
+        app.add_api_route(presigned, guarded(_presigned(service)), methods=["GET"])
         for action, endpoint in (
             ("create", _create_multipart(service)),
             ("complete", _complete_multipart(service)),
             ("abort", _abort_multipart(service)),
         ):
             mpu = f"{prefix}/mpu/{action}/{{artifact_path:path}}"
-            app.add_api_route(mpu, _guarded(endpoint), methods=["POST"])
+            app.add_api_route(mpu, guarded(endpoint), methods=["POST"])
     server_info = _server_info(service)
     app.add_api_route("/api/3.0/mlflow/server-info", server_info, methods=["GET"])
     app.add_api_route("/ajax-api/3.0/mlflow/server-info", server_info, methods=["GET"])
@@ -65,12 +65,12 @@ def mount(app: FastAPI, service: ArtifactService) -> None:
 def mount_run_artifacts(app: FastAPI, run_artifacts: RunArtifacts) -> None:
     """The UI's download of one run artifact, at MLflow's paths (only where the server also
     serves tracking: the run is looked up to find its artifacts)."""
-    endpoint = _guarded(_get_artifact(run_artifacts))
+    endpoint = guarded(_get_artifact(run_artifacts))
     for path in GET_ARTIFACT_PATHS:
         app.add_api_route(path, endpoint, methods=["GET"])
 
 
-def _guarded(endpoint: Endpoint) -> Endpoint:
+def guarded(endpoint: Endpoint) -> Endpoint:
     """Domain errors in MLflow's body; an unsatisfiable range as HTTP 416."""
 
     async def serve(request: Request) -> Response:
@@ -104,7 +104,7 @@ def _download(service: ArtifactService) -> Endpoint:
     async def download_artifact(request: Request) -> Response:
         byte_range = _byte_range(request.headers.get("range"))
         download = await service.download(request.path_params["artifact_path"], byte_range)
-        return _download_response(download, ranged=byte_range is not None)
+        return download_response(download, ranged=byte_range is not None)
 
     return download_artifact
 
@@ -116,12 +116,12 @@ def _get_artifact(run_artifacts: RunArtifacts) -> Endpoint:
         download = await run_artifacts.download(
             params.get("run_id") or params.get("run_uuid"), params.get("path"), byte_range
         )
-        return _download_response(download, ranged=byte_range is not None)
+        return download_response(download, ranged=byte_range is not None)
 
     return get_artifact
 
 
-def _download_response(download: Download, ranged: bool) -> StreamingResponse:
+def download_response(download: Download, ranged: bool = False) -> StreamingResponse:
     """The bytes as an attachment, never rendered on this server's origin (see
     :func:`_media_type`); 206 with ``Content-Range`` when a range was asked for."""
     name = posixpath.basename(download.path)

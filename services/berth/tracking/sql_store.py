@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, delete, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -144,7 +144,9 @@ class SqlTrackingStore:
             .where(*experiment_sql.compile_filter(comparisons))
             .order_by(*experiment_sql.compile_order(order))
         )
-        rows, next_token = await _page_of(session, statement, query_id, token, max_results)
+        rows, next_token = await page_token.page_of(
+            session, statement, query_id, token, max_results
+        )
         return Page(await self._experiments(session, rows), next_token)
 
     async def rename_experiment(
@@ -348,7 +350,7 @@ class SqlTrackingStore:
             .order_by(t.MetricRow.step, t.MetricRow.timestamp, t.MetricRow.value)
         )
         query_id = page_token.fingerprint("metric-history", run_id, key)
-        rows, next_token = await _page_of(
+        rows, next_token = await page_token.page_of(
             session, statement, query_id, token, max_results, columns=True
         )
         return Page([_metric(row) for row in rows], next_token)
@@ -412,7 +414,9 @@ class SqlTrackingStore:
             .where(*run_sql.compile_filter(comparisons))
             .order_by(*run_sql.compile_order(order))
         )
-        rows, next_token = await _page_of(session, statement, query_id, token, max_results)
+        rows, next_token = await page_token.page_of(
+            session, statement, query_id, token, max_results
+        )
         return Page(await self._runs(session, rows), next_token)
 
     async def log_inputs(
@@ -791,7 +795,9 @@ class SqlTrackingStore:
             .where(*logged_model_sql.compile_filter(comparisons, datasets))
             .order_by(*logged_model_sql.compile_order(order_by))
         )
-        rows, next_token = await _page_of(session, statement, query_id, token, max_results)
+        rows, next_token = await page_token.page_of(
+            session, statement, query_id, token, max_results
+        )
         return Page(await self._logged_models(session, rows), next_token)
 
     async def _logged_model_row(self, session: AsyncSession, model_id: str) -> t.LoggedModelRow:
@@ -916,32 +922,6 @@ class SqlTrackingStore:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------------ shared
-
-
-async def _page_of(
-    session: AsyncSession,
-    statement: Select[*tuple[Any, ...]],
-    query_id: str,
-    token: str | None,
-    max_results: int | None,
-    *,
-    columns: bool = False,
-) -> tuple[list[Any], str | None]:
-    """One page of ``statement``'s rows (all of them without ``max_results``) and the token
-    of the next page. One row more than a page is fetched: its presence means there is more.
-    ORM entities by default; plain rows with ``columns`` (cheaper for long histories).
-    """
-    offset = page_token.decode(token, query_id)
-    statement = statement.offset(offset)
-    if max_results is not None:
-        statement = statement.limit(max_results + 1)
-    result = await session.execute(statement)
-    rows = list(result) if columns else list(result.scalars())
-    if max_results is None:
-        return rows, None
-    if len(rows) <= max_results:
-        return rows, None
-    return rows[:max_results], page_token.encode(offset + max_results, query_id)
 
 
 def experiment_key(experiment_id: str) -> int:

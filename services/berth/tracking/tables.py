@@ -173,7 +173,8 @@ class RunModelInputRow(Base):
     __tablename__ = "run_model_inputs"
 
     run_id: Mapped[str] = mapped_column(_run_fk(), primary_key=True)
-    model_id: Mapped[str] = mapped_column(_model_fk(), primary_key=True)
+    # Indexed apart from the key so deleting a logged model finds its rows (ON DELETE CASCADE).
+    model_id: Mapped[str] = mapped_column(_model_fk(), primary_key=True, index=True)
 
 
 class RunModelOutputRow(Base):
@@ -182,7 +183,8 @@ class RunModelOutputRow(Base):
     __tablename__ = "run_model_outputs"
 
     run_id: Mapped[str] = mapped_column(_run_fk(), primary_key=True)
-    model_id: Mapped[str] = mapped_column(_model_fk(), primary_key=True)
+    # Indexed apart from the key so deleting a logged model finds its rows (ON DELETE CASCADE).
+    model_id: Mapped[str] = mapped_column(_model_fk(), primary_key=True, index=True)
     step: Mapped[int] = mapped_column(BigInteger)
 
 
@@ -235,7 +237,8 @@ class LoggedModelMetricRow(Base):
     key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
     step: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     timestamp: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    run_id: Mapped[str] = mapped_column(_run_fk(), primary_key=True)
+    # Indexed apart from the key so deleting a run finds its rows (ON DELETE CASCADE).
+    run_id: Mapped[str] = mapped_column(_run_fk(), primary_key=True, index=True)
     value: Mapped[float] = mapped_column(Float(precision=53))
     is_nan: Mapped[bool] = mapped_column(Boolean)
     dataset_name: Mapped[str | None] = mapped_column(String(500))

@@ -15,7 +15,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-import berth.tracking.tables  # noqa: F401  (registers the tables on Base.metadata)
+import berth.registry.tables
+import berth.tracking.tables  # noqa: F401
 from berth.db.base import Base
 from berth.db.migrate import (
     context_options,

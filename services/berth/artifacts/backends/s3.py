@@ -17,12 +17,13 @@ from __future__ import annotations
 import asyncio
 import builtins
 import contextlib
+import io
 import logging
 import posixpath
 import ssl
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable
 from contextlib import AsyncExitStack
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from aiobotocore.config import AioConfig
@@ -169,7 +170,7 @@ class S3Backend:
         parts = _parts(chunks)
         first = await anext(parts, None)
         if first is None or len(first) < PART_SIZE:
-            body = first or b""
+            body = bytes(first or b"")
             await self._call(
                 client.put_object(Bucket=self.bucket, Key=key, Body=body, **self._encryption())
             )
@@ -178,9 +179,13 @@ class S3Backend:
             client.create_multipart_upload(Bucket=self.bucket, Key=key, **self._encryption())
         )
         upload_id = created["UploadId"]
+        # Handed over in a list so that no frame here keeps the first part alive after its
+        # upload: memory stays at PARTS_IN_FLIGHT parts.
+        pending = [first]
+        del first
         completed = False
         try:
-            uploaded, written = await self._upload_parts(client, key, upload_id, first, parts)
+            uploaded, written = await self._upload_parts(client, key, upload_id, pending, parts)
             await self._call(
                 client.complete_multipart_upload(
                     Bucket=self.bucket,
@@ -327,15 +332,16 @@ class S3Backend:
         client: S3Client,
         key: str,
         upload_id: str,
-        first: bytes,
-        rest: AsyncIterator[bytes],
+        pending: builtins.list[bytearray],
+        rest: AsyncIterator[bytearray],
     ) -> tuple[builtins.list[Any], int]:
-        """Upload ``first`` and every part of ``rest``, at most PARTS_IN_FLIGHT at a time."""
+        """Upload the part in ``pending`` and every part of ``rest``, at most PARTS_IN_FLIGHT
+        at a time."""
         slots = asyncio.Semaphore(PARTS_IN_FLIGHT)
-        await slots.acquire()  # the slot of ``first``
+        await slots.acquire()  # the slot of the pending part
         written = 0
 
-        async def upload(number: int, body: bytes) -> dict[str, Any]:
+        async def upload(number: int, body: bytearray) -> dict[str, Any]:
             try:
                 result = await self._call(
                     client.upload_part(
@@ -343,7 +349,7 @@ class S3Backend:
                         Key=key,
                         UploadId=upload_id,
                         PartNumber=number,
-                        Body=body,
+                        Body=cast(IO[bytes], _PartStream(body)),
                     )
                 )
             finally:
@@ -353,7 +359,7 @@ class S3Backend:
         tasks: builtins.list[asyncio.Task[dict[str, Any]]] = []
         try:
             async with asyncio.TaskGroup() as group:
-                body: bytes | None = first
+                body: bytearray | None = pending.pop()
                 while body is not None:
                     if len(tasks) == MAX_PARTS:
                         raise invalid(f"Artifact is too large: over {MAX_PARTS} parts.")
@@ -497,24 +503,60 @@ class S3Backend:
         return BerthError(ErrorCode.TEMPORARILY_UNAVAILABLE, message)
 
 
-async def _parts(chunks: AsyncIterable[bytes]) -> AsyncIterator[bytes]:
-    """``chunks`` regrouped into parts of at least PART_SIZE bytes, the last one shorter.
+class _PartStream(io.RawIOBase):
+    """A part as a seekable stream over its buffer, without copying it.
 
-    Each part is joined once from the chunks that make it: no growing buffer, no slicing
-    copies, so a part costs its own size in memory and no more.
+    Given bytes, botocore wraps them in a ``BytesIO`` and aiohttp then copies that buffer
+    whole before sending; given this stream, aiohttp reads it in small pieces.
     """
-    pending: builtins.list[bytes] = []
-    size = 0
+
+    def __init__(self, data: bytearray) -> None:
+        self._view = memoryview(data)
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        piece = self._view[self._position : self._position + len(buffer)]
+        buffer[: len(piece)] = piece
+        self._position += len(piece)
+        return len(piece)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: len(self._view)}
+        self._position = max(0, base[whence] + offset)
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+
+async def _parts(chunks: AsyncIterable[bytes]) -> AsyncIterator[bytearray]:
+    """``chunks`` regrouped into parts of exactly PART_SIZE bytes, the last one shorter.
+
+    Each part is a buffer of its final size that the chunks are copied into as they arrive
+    and then dropped: assembling a part costs the part and no more.
+    """
+    part = bytearray(PART_SIZE)
+    filled = 0
     async for chunk in chunks:
-        pending.append(chunk)
-        size += len(chunk)
-        if size >= PART_SIZE:
-            part = b"".join(pending)
-            pending.clear()
-            size = 0
-            yield part
-    if pending:
-        yield b"".join(pending)
+        view = memoryview(chunk)
+        while view:
+            taken = min(len(view), PART_SIZE - filled)
+            part[filled : filled + taken] = view[:taken]
+            filled += taken
+            view = view[taken:]
+            if filled == PART_SIZE:
+                yield part
+                part = bytearray(PART_SIZE)
+                filled = 0
+    if filled:
+        del part[filled:]
+        yield part
 
 
 _cleanups: set[asyncio.Future[None]] = set()

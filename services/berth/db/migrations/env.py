@@ -12,6 +12,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 # Importing a slice's tables module registers its tables on Base.metadata: list every slice.
+import berth.registry.tables
 import berth.tracking.tables  # noqa: F401
 from berth.db.base import Base
 from berth.db.engine import async_url

@@ -3,7 +3,8 @@
 A filter is comparisons joined by ``AND``; a comparison is ``<identifier> <comparator> <value>``.
 An identifier is ``<prefix>.<key>`` (``metrics.acc``, tags.`my key`) or a bare attribute
 name (``start_time``). Which prefixes, attributes, comparators and value types are accepted
-depends on what is searched (runs, experiments, logged models) and follows MLflow 3.17: the
+depends on what is searched (runs, experiments, logged models, registered models, model
+versions) and follows MLflow 3.17: the
 checks MLflow spreads over its parser and its SQL store are all made here, so whatever this
 module returns can be compiled without further validation.
 
@@ -45,9 +46,12 @@ class OrderKey:
 
 # --- what each search accepts ----------------------------------------------------------------
 
-_ValueType = Literal["number", "integer", "string", "integer_string", "string_or_number"]
+_ValueType = Literal[
+    "number", "integer", "integer_like", "string", "integer_string", "string_or_number"
+]
 """How a value must be written: ``number`` is an int or float literal, ``integer`` an int
-literal, ``string`` a quoted string, ``integer_string`` a quoted string holding an integer
+literal, ``integer_like`` an int literal or a quoted string holding one (model version
+numbers), ``string`` a quoted string, ``integer_string`` a quoted string holding an integer
 (experiment IDs), ``string_or_number`` a quoted string or a number literal kept as its text
 (logged models, where MLflow accepts ``params.lr = 0.01``)."""
 
@@ -169,6 +173,33 @@ _LOGGED_MODELS = _FilterSpec(
     },
 )
 
+_REGISTRY_PREFIXES: Mapping[str, EntityKind] = {
+    "attribute": "attribute",
+    "tag": "tag",
+    "tags": "tag",
+}
+_REGISTRY_TAG = _Field(_STRING_OPS, "string")
+
+_REGISTERED_MODELS = _FilterSpec(
+    noun="registered models",
+    prefixes=_REGISTRY_PREFIXES,
+    open_keys={"tag": _REGISTRY_TAG},
+    closed_keys={"attribute": _same(["name"], _LISTABLE_STRING)},
+)
+
+_MODEL_VERSIONS = _FilterSpec(
+    noun="model versions",
+    prefixes=_REGISTRY_PREFIXES,
+    open_keys={"tag": _REGISTRY_TAG},
+    closed_keys={
+        "attribute": {
+            **_same(["name", "run_id"], _LISTABLE_STRING),
+            **_same(["source_path"], _STRING),
+            **_same(["version_number"], _Field(_NUMERIC_OPS, "integer_like")),
+        },
+    },
+)
+
 _RUN_ORDER = _OrderSpec(
     noun="runs",
     prefixes=_RUN_PREFIXES,
@@ -187,6 +218,31 @@ _EXPERIMENT_ORDER = _OrderSpec(
     open_kinds=frozenset(),
     attributes={key: key for key in ["name", "experiment_id", "creation_time", "last_update_time"]},
     unique=False,
+)
+
+
+_REGISTERED_MODEL_ORDER = _OrderSpec(
+    noun="registered models",
+    prefixes={},
+    open_kinds=frozenset(),
+    # As MLflow's SQL store: "timestamp" is the last update, like last_updated_timestamp.
+    attributes={
+        "name": "name",
+        "timestamp": "last_updated_timestamp",
+        "last_updated_timestamp": "last_updated_timestamp",
+    },
+    unique=True,
+)
+
+_MODEL_VERSION_ORDER = _OrderSpec(
+    noun="model versions",
+    prefixes=_REGISTRY_PREFIXES,
+    open_kinds=frozenset(),
+    attributes={
+        key: key
+        for key in ["name", "version_number", "creation_timestamp", "last_updated_timestamp"]
+    },
+    unique=True,
 )
 
 
@@ -481,6 +537,13 @@ def _scalar(token: _Token | None, field: _Field, subject: str) -> str | float | 
         raise invalid(f"Missing value for '{subject}'")
     if field.value in ("number", "integer"):
         return _number(token, field.value == "integer", subject)
+    if field.value == "integer_like":
+        quoted = _string_text(token)
+        if quoted is not None and _INTEGER_RE.fullmatch(quoted.strip()):
+            return _int(quoted.strip(), subject)
+        if quoted is None:
+            return _number(token, True, subject)
+        raise invalid(f"Expected an integer value for '{subject}', found {token.text}")
     text = _string_text(token)
     if text is not None:
         return _checked_text(text, field, subject)
@@ -574,6 +637,26 @@ def parse_experiment_filter(text: str | None) -> list[Comparison]:
 def parse_logged_model_filter(text: str | None) -> list[Comparison]:
     """Parse a ``search_logged_models`` filter; ``None`` or blank text means no filter."""
     return _parse_filter(text, _LOGGED_MODELS)
+
+
+def parse_registered_model_filter(text: str | None) -> list[Comparison]:
+    """Parse a ``search_registered_models`` filter; ``None`` or blank text means no filter."""
+    return _parse_filter(text, _REGISTERED_MODELS)
+
+
+def parse_model_version_filter(text: str | None) -> list[Comparison]:
+    """Parse a ``search_model_versions`` filter; ``None`` or blank text means no filter."""
+    return _parse_filter(text, _MODEL_VERSIONS)
+
+
+def parse_registered_model_order_by(clauses: Sequence[str]) -> list[OrderKey]:
+    """Parse ``search_registered_models`` order_by clauses such as ``timestamp DESC``."""
+    return _parse_order_by(clauses, _REGISTERED_MODEL_ORDER)
+
+
+def parse_model_version_order_by(clauses: Sequence[str]) -> list[OrderKey]:
+    """Parse ``search_model_versions`` order_by clauses such as ``version_number DESC``."""
+    return _parse_order_by(clauses, _MODEL_VERSION_ORDER)
 
 
 def parse_run_order_by(clauses: Sequence[str]) -> list[OrderKey]:

@@ -1,4 +1,4 @@
-"""Opaque page tokens: an offset bound to the query that produced it.
+"""Opaque page tokens (an offset bound to the query that produced it) and paging a query.
 
 A token carries a fingerprint of the search it continues, so replaying it against another
 filter or order is refused instead of silently returning the wrong page.
@@ -11,6 +11,10 @@ import binascii
 import hashlib
 import json
 from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from berth.errors import invalid
 
@@ -52,3 +56,29 @@ def decode(token: str | None, query: str) -> int:
 
 def _foreign(token: str) -> Exception:
     return invalid(f"Invalid page token {token!r}: it was not issued by this server.")
+
+
+async def page_of(
+    session: AsyncSession,
+    statement: Select[*tuple[Any, ...]],
+    query_id: str,
+    token: str | None,
+    max_results: int | None,
+    *,
+    columns: bool = False,
+) -> tuple[list[Any], str | None]:
+    """One page of ``statement``'s rows (all of them without ``max_results``) and the token
+    of the next page. One row more than a page is fetched: its presence means there is more.
+    ORM entities by default; plain rows with ``columns`` (cheaper for long histories).
+    """
+    offset = decode(token, query_id)
+    statement = statement.offset(offset)
+    if max_results is not None:
+        statement = statement.limit(max_results + 1)
+    result = await session.execute(statement)
+    rows = list(result) if columns else list(result.scalars())
+    if max_results is None:
+        return rows, None
+    if len(rows) <= max_results:
+        return rows, None
+    return rows[:max_results], encode(offset + max_results, query_id)

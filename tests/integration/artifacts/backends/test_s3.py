@@ -705,6 +705,31 @@ async def test_credentials_from_a_shared_credentials_profile_are_used(
 
 
 @pytest.mark.usefixtures("no_ambient_credentials")
+async def test_credentials_from_a_web_identity_token_are_used_as_with_irsa(
+    s3_server: S3Server,
+    s3_bucket: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    open_backend: Callable[[S3Backend], S3Backend],
+) -> None:
+    """The only credentials to be had come from STS AssumeRoleWithWebIdentity on a projected
+    token (moto's STS; its unauthenticated S3 takes them, the strict one cannot serve STS)."""
+    token = tmp_path / "token"
+    token.write_text("a-projected-service-account-token")
+    monkeypatch.setenv("AWS_WEB_IDENTITY_TOKEN_FILE", str(token))
+    monkeypatch.setenv("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/berth")
+    monkeypatch.setenv("AWS_ROLE_SESSION_NAME", "berth")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", s3_server.endpoint_url)
+    options = s3_server.options(access_key_id=None, secret_access_key=None)
+    backend = open_backend(S3Backend(f"s3://{s3_bucket}", options))
+
+    await backend.check()
+    await backend.write("irsa.txt", stream(b"from an assumed role"))
+
+    assert await read_all(backend, "irsa.txt") == b"from an assumed role"
+
+
+@pytest.mark.usefixtures("no_ambient_credentials")
 async def test_check_names_a_profile_that_is_not_defined(
     strict_s3: StrictS3, open_backend: Callable[[S3Backend], S3Backend]
 ) -> None:

@@ -33,7 +33,7 @@ async def test_server_info_reports_version_services_backend_and_artifact_root(ap
 
     info = api.ok(response)
     assert info["version"] == berth.__version__
-    assert info["services"] == ["tracking"]
+    assert info["services"] == ["tracking", "registry"]
     backend_uri = api.settings.backend_store_uri
     assert info["backend"] == ("postgresql" if backend_uri.startswith("postgresql") else "sqlite")
     assert info["default_artifact_root"] == api.settings.artifact_root

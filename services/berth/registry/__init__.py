@@ -1,0 +1,1 @@
+"""The registry slice: registered models, their versions, stages, aliases and tags."""
