@@ -24,13 +24,6 @@ kind get clusters | grep -qx "$CLUSTER" || kind create cluster --name "$CLUSTER"
 make image IMAGE="$IMAGE" VERSION="$TAG"
 kind load docker-image "$IMAGE:$TAG" --name "$CLUSTER"
 
-# `berth registry` lands from another branch; until then the registry routes go to tracking.
-registry=true
-docker run --rm "$IMAGE:$TAG" --help | grep -qE '^\s+registry\s' || {
-    echo "this image has no 'berth registry': installing with registry.enabled=false"
-    registry=false
-}
-
 for mode in $MODES; do
     namespace="berth-$mode"
     release="berth"
@@ -41,7 +34,7 @@ for mode in $MODES; do
         --set minio.enabled=true --set minio.rootPassword=kind-e2e-password
         --set s3.region=us-east-1
         --set tracking.replicas=1 --set registry.replicas=1 --set artifactService.replicas=1
-        --set gateway.replicas=1 --set registry.enabled="$registry"
+        --set gateway.replicas=1
     )
     if [ "$mode" != "artifacts-only" ]; then
         settings+=(--set database.existingSecret= --set postgresql.enabled=true

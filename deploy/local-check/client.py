@@ -1,7 +1,7 @@
 """The data scientist's side of the local check: the released mlflow client, unmodified,
 through the gateway URL in MLFLOW_TRACKING_URI.
 
-    python client.py direct|proxied|artifactsOnly [--registry]
+    python client.py direct|proxied|artifactsOnly
 
 Prints one ``ok:`` line per step and exits non-zero at the first failure.
 """
@@ -36,7 +36,7 @@ def digest(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def tracking(mode: str, registry: bool) -> None:
+def tracking(mode: str) -> None:
     import mlflow
     import numpy as np
     from mlflow.tracking import MlflowClient
@@ -72,14 +72,10 @@ def tracking(mode: str, registry: bool) -> None:
         assert digest(copy) == checksum
         ok(f"{PAYLOAD_BYTES} bytes downloaded with the same checksum")
 
-        if registry:
-            name = f"local-check-{uuid.uuid4().hex[:8]}"
-            version = mlflow.register_model(info.model_uri, name)
-            loaded = mlflow.pyfunc.load_model(f"models:/{name}/{version.version}")
-            ok(f"registered model {name} version {version.version}")
-        else:
-            loaded = mlflow.pyfunc.load_model(info.model_uri)
-            ok(f"model registry not served by this Berth: loaded {info.model_uri} instead")
+        name = f"local-check-{uuid.uuid4().hex[:8]}"
+        version = mlflow.register_model(info.model_uri, name)
+        loaded = mlflow.pyfunc.load_model(f"models:/{name}/{version.version}")
+        ok(f"registered model {name} version {version.version}")
         predictions = list(loaded.predict(features))
         assert predictions == list(model.predict(features)), predictions
         ok("loaded model predicts as the trained one")
@@ -116,12 +112,11 @@ def artifacts_only() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=["direct", "proxied", "artifactsOnly"])
-    parser.add_argument("--registry", action="store_true")
     args = parser.parse_args()
     if args.mode == "artifactsOnly":
         artifacts_only()
     else:
-        tracking(args.mode, args.registry)
+        tracking(args.mode)
 
 
 if __name__ == "__main__":

@@ -311,24 +311,10 @@ def bucket_keys(s3_address: str) -> list[str]:
 # --- the workloads ---------------------------------------------------------------------------
 
 
-def berth_has_registry_command() -> bool:
-    result = subprocess.run(
-        [str(BIN / "berth"), "--help"], capture_output=True, text=True, check=True
-    )
-    return re.search(r"^\s+registry\s", result.stdout, re.MULTILINE) is not None
-
-
-def berth_command(container: dict[str, Any], has_registry: bool) -> list[str]:
+def berth_command(container: dict[str, Any]) -> list[str]:
     """The image's ENTRYPOINT (berth) with the container's args."""
     command = [str(BIN / c) if c == "berth" else c for c in container.get("command", ["berth"])]
-    args = [str(a) for a in container.get("args", [])]
-    if args[:1] == ["registry"] and not has_registry:
-        log(
-            "NOTE: this Berth has no `berth registry` command yet; the registry Deployment "
-            "runs `berth server` with the same flags"
-        )
-        args[0] = "server"
-    return command + args
+    return command + [str(a) for a in container.get("args", [])]
 
 
 def component(doc: dict[str, Any]) -> str:
@@ -353,7 +339,7 @@ def run_migration_job(cluster: Cluster, processes: Processes, scratch: Path) -> 
         container = job["spec"]["template"]["spec"]["containers"][0]
         env = {**base_env(scratch), **cluster.environment(container)}
         output = processes.run(
-            f"job-{job['metadata']['name']}", berth_command(container, True), env, timeout=120
+            f"job-{job['metadata']['name']}", berth_command(container), env, timeout=120
         )
         log(f"hook Job {job['metadata']['name']} ({hook}): {output.strip().splitlines()[-1]}")
 
@@ -363,7 +349,6 @@ def start_deployments(
     processes: Processes,
     ports: dict[str, int],
     scratch: Path,
-    has_registry: bool,
 ) -> None:
     started: list[tuple[Process, str, dict[str, str]]] = []
     for deployment in cluster.of_kind("Deployment"):
@@ -373,9 +358,7 @@ def start_deployments(
         spec = deployment["spec"]["template"]["spec"]
         for init in spec.get("initContainers", []):
             env = {**base_env(scratch), **cluster.environment(init)}
-            processes.run(
-                f"{name}-init-{init['name']}", berth_command(init, has_registry), env, timeout=60
-            )
+            processes.run(f"{name}-init-{init['name']}", berth_command(init), env, timeout=60)
             log(f"{name}: init container {init['name']} ({' '.join(init['args'])}) done")
         container = spec["containers"][0]
         env = {
@@ -384,7 +367,7 @@ def start_deployments(
             "BERTH_HOST": "127.0.0.1",
             "BERTH_PORT": str(ports[name]),
         }
-        command = berth_command(container, has_registry)
+        command = berth_command(container)
         log(f"{name}: {' '.join(command[1:])} on 127.0.0.1:{ports[name]}")
         process = processes.start(name, command, env)
         probe = container["readinessProbe"]["httpGet"]
@@ -466,7 +449,6 @@ def run_client(
     s3_address: str,
     processes: Processes,
     scratch: Path,
-    has_registry: bool,
 ) -> None:
     env = {**base_env(scratch), "MLFLOW_TRACKING_URI": gateway}
     if mode == "direct":
@@ -476,8 +458,6 @@ def run_client(
             "MLFLOW_S3_ENDPOINT_URL": f"http://{s3_address}",
         }
     command = [sys.executable, str(HERE / "client.py"), mode]
-    if has_registry:
-        command.append("--registry")
     output = processes.run("client", command, env, timeout=300)
     for line in output.splitlines():
         if line.startswith("ok:"):
@@ -515,7 +495,6 @@ def main() -> int:
     mode: str = args.mode
     scratch = Path(tempfile.mkdtemp(prefix=f"berth-local-check-{mode}-"))
     processes = Processes(scratch)
-    has_registry = berth_has_registry_command()
     try:
         with ExitStack() as stack:
             documents = render(mode)
@@ -531,17 +510,10 @@ def main() -> int:
                 cluster.hosts[DB_HOST] = admin.split("@", 1)[1].split("/", 1)[0]
             ports = map_services(cluster)
             run_migration_job(cluster, processes, scratch)
-            start_deployments(cluster, processes, ports, scratch, has_registry)
+            start_deployments(cluster, processes, ports, scratch)
             gateway = start_gateway(cluster, processes, ports, scratch)
             run_helm_test(cluster, processes, scratch)
-            run_client(
-                mode,
-                gateway,
-                s3_address,
-                processes,
-                scratch,
-                has_registry and mode != "artifactsOnly",
-            )
+            run_client(mode, gateway, s3_address, processes, scratch)
             if "artifacts" in ports:
                 check_bytes_went_through_the_artifact_service(ports)
             keys = bucket_keys(s3_address)
