@@ -3,7 +3,11 @@ chart's security context expects."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 from tests.chart.support import REPO
 
@@ -37,3 +41,41 @@ def test_the_final_stage_copies_the_environment_and_installs_no_build_tools() ->
 def test_the_image_carries_oci_labels() -> None:
     for label in ("title", "version", "revision", "created", "source", "licenses"):
         assert f"org.opencontainers.image.{label}=" in FINAL_STAGE
+
+
+def test_the_runtime_environment_the_image_installs_runs_berth_with_postgresql_and_s3(
+    tmp_path: Path,
+) -> None:
+    """What the build stage does, outside Docker: the locked runtime dependencies alone (no
+    development group) start the app and carry the PostgreSQL and S3 drivers."""
+    environment = tmp_path / "berth"
+    uv = [os.environ.get("UV") or shutil.which("uv") or "uv"]  # `uv run` names itself in UV
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("UV_", "VIRTUAL_ENV"))},
+        "UV_PROJECT_ENVIRONMENT": str(environment),
+        "UV_LINK_MODE": "copy",
+    }
+    sync = [*uv, "sync", "--frozen", "--no-default-groups", "--no-editable", "--quiet"]
+    subprocess.run(sync, cwd=REPO, env=env, check=True, timeout=300)
+
+    probe = subprocess.run(
+        [
+            str(environment / "bin" / "python"),
+            "-c",
+            "import asyncpg, aiobotocore, prometheus_client, berth.app, berth.cli; "
+            "import importlib.util as u; print(u.find_spec('pytest') is None)",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    help_text = subprocess.run(
+        [str(environment / "bin" / "berth"), "--help"], capture_output=True, text=True, timeout=60
+    )
+
+    assert probe.returncode == 0, probe.stderr
+    assert probe.stdout.strip() == "True"  # no development package came along
+    assert help_text.returncode == 0, help_text.stderr
+    assert {"server", "artifacts", "registry", "db", "gc"} <= set(
+        re.findall(r"^  (\w+)", help_text.stdout, re.MULTILINE)
+    )
