@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from berth.registry.service import RegistryService
 from tests.integration.registry.rest.conftest import RegistryApi, Serve
 
 
@@ -181,3 +182,25 @@ async def test_direct_mode_refuses_sources_outside_the_artifact_root(
         response = await api.create_version("x", source_of.format(root=api.settings.artifact_root))
 
     refused(api, response)
+
+
+async def test_get_artifact_refuses_a_nul_in_a_query_parameter(api: RegistryApi) -> None:
+    await api.version_from_run("x")
+
+    response = await get_artifact(api, name="x\x00", version="1", path="MLmodel")
+
+    assert "control characters" in api.error(response, 400, "INVALID_PARAMETER_VALUE")
+
+
+async def test_an_unexpected_failure_in_get_artifact_is_mlflows_internal_error(
+    api: RegistryApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def fail(*_args: Any) -> None:
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(RegistryService, "download_artifact", fail)
+
+    response = await get_artifact(api, name="x", version="1", path="MLmodel")
+
+    api.error(response, 500, "INTERNAL_ERROR")
+    assert "secret detail" not in response.text
