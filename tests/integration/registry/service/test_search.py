@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from berth.errors import ErrorCode
 from berth.registry.entities import Tag
 from tests.integration.registry.service.conftest import World
@@ -122,3 +124,30 @@ async def test_a_tag_filter_on_a_missing_tag_matches_nothing(world: World) -> No
     await world.version("a")
 
     assert await _versions(world, "tags.env != 'prod'") == []
+
+
+@pytest.mark.parametrize(
+    ("condition", "matches"),
+    [
+        ("= 2147483648", False),
+        ("!= 2147483648", True),
+        ("< 99999999999999999999999", True),
+        ("<= 2147483648", True),
+        ("> 2147483648", False),
+        (">= '99999999999999999999999'", False),
+        ("= -99999999999999999999999", False),
+        ("!= 0", True),
+        ("< 0", False),
+        ("<= -1", False),
+        ("> -99999999999999999999999", True),
+        (">= 0", True),
+    ],
+)
+async def test_a_version_number_beyond_the_column_is_decided_without_overflow(
+    world: World, condition: str, matches: bool
+) -> None:
+    await world.version("a")
+
+    found = await _versions(world, f"version_number {condition}")
+
+    assert found == ([("a", 1)] if matches else [])
