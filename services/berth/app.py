@@ -29,6 +29,7 @@ from berth.registry.service import RegistryService
 from berth.registry.sources import SourcePolicy
 from berth.registry.sql_store import SqlRegistryStore
 from berth.tracking.handlers import TrackingHandlers
+from berth.tracking.lineage import TrackingLineage
 from berth.tracking.locations import ArtifactLister
 from berth.tracking.service import TrackingService
 from berth.tracking.sql_store import SqlTrackingStore
@@ -55,12 +56,11 @@ def create_app(settings: Settings) -> FastAPI:
     if settings.artifacts_only:
         return _artifacts_only_app(settings, artifact_store)
     db = Database(create_engine(settings.backend_store_uri))
-    registry = _registry_service(settings, db, artifact_store)
+    tracking_store = SqlTrackingStore(settings.artifact_root)
+    registry = _registry_service(settings, db, artifact_store, tracking_store)
     if settings.registry_only:
         return _registry_only_app(settings, db, registry, artifact_store)
-    tracking = TrackingService(
-        db, SqlTrackingStore(settings.artifact_root), ArtifactLister(artifact_store)
-    )
+    tracking = TrackingService(db, tracking_store, ArtifactLister(artifact_store))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -94,10 +94,16 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 def _registry_service(
-    settings: Settings, db: Database, artifact_store: ArtifactBackend
+    settings: Settings,
+    db: Database,
+    artifact_store: ArtifactBackend,
+    tracking_store: SqlTrackingStore,
 ) -> RegistryService:
+    """The registry, reaching runs and logged models through the tracking store (its
+    lineage port), in its own transactions."""
     sources = SourcePolicy(artifact_store.root, proxied=settings.serve_artifacts)
-    return RegistryService(db, SqlRegistryStore(), sources, artifact_store)
+    lineage = TrackingLineage(tracking_store)
+    return RegistryService(db, SqlRegistryStore(), sources, artifact_store, lineage)
 
 
 def _mount_registry(app: FastAPI, settings: Settings, registry: RegistryService) -> None:

@@ -2,7 +2,7 @@
 
 Methods take the caller's session; the service owns the transaction. Reads of many models or
 versions load their tags and aliases with one ``IN`` query per table, never one per row.
-The tracking tables are read (runs and logged models a version comes from), never written.
+Runs and logged models are reached through the lineage port (:mod:`berth.registry.ports`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from berth.registry.entities import (
     Tag,
     VersionSource,
 )
-from berth.tracking import tables as tracking
 from berth.tracking.search import page_token
 from berth.tracking.search.grammar import (
     parse_model_version_filter,
@@ -336,28 +335,6 @@ class SqlRegistryStore:
                 registered_model_id=row.registered_model_id, version=version, key=key
             )
         )
-
-    # ------------------------------------------------------------------ tracking lookups
-
-    async def run_artifact_uri(self, session: AsyncSession, run_id: str) -> str | None:
-        uri: str | None = await session.scalar(
-            select(tracking.RunRow.artifact_uri).where(tracking.RunRow.run_id == run_id)
-        )
-        return uri
-
-    async def logged_model(
-        self, session: AsyncSession, model_id: str
-    ) -> tuple[str, str | None] | None:
-        """A logged model's artifact location and source run, if it exists."""
-        row = (
-            await session.execute(
-                select(
-                    tracking.LoggedModelRow.artifact_location,
-                    tracking.LoggedModelRow.source_run_id,
-                ).where(tracking.LoggedModelRow.model_id == model_id)
-            )
-        ).first()
-        return None if row is None else (row[0], row[1])
 
     # ------------------------------------------------------------------ rows and entities
 
