@@ -155,6 +155,9 @@ class SqlRegistryStore:
     # ------------------------------------------------------------------ aliases
 
     async def set_alias(self, session: AsyncSession, name: str, alias: str, version: int) -> None:
+        """Under a lock on the model's row, which deleting a version also takes: the version
+        is still live when the alias is written."""
+        await self._model_row(session, name, lock=True)
         row = await self._live_version_row(session, name, version)
         statement = _insert(session, t.RegisteredModelAliasRow).values(
             registered_model_id=row.registered_model_id, alias=alias, version=version
@@ -272,8 +275,9 @@ class SqlRegistryStore:
         self, session: AsyncSession, name: str, version: int, now: int
     ) -> None:
         """Soft delete, as MLflow: the row stays (its number is spent), its details are
-        redacted, its tags and the aliases pointing at it go."""
-        model = await self._model_row(session, name)
+        redacted, its tags and the aliases pointing at it go. The model's row is locked
+        first, as every writer of its versions and aliases does."""
+        model = await self._model_row(session, name, lock=True)
         row = await self._live_version_row(session, name, version)
         await session.execute(
             delete(t.RegisteredModelAliasRow).filter_by(
