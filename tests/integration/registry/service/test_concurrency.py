@@ -40,7 +40,6 @@ async def test_an_alias_set_while_its_version_is_deleted_does_not_survive(world:
 
     failures = [o for o in outcomes if isinstance(o, BaseException)]
     assert all(
-        isinstance(f, BerthError) and f.code is ErrorCode.RESOURCE_DOES_NOT_EXIST
-        for f in failures
+        isinstance(f, BerthError) and f.code is ErrorCode.RESOURCE_DOES_NOT_EXIST for f in failures
     ), failures
     assert (await world.registry.get_registered_model("m")).aliases == ()
