@@ -154,18 +154,27 @@ def _database_ready(settings: Settings, db: Database) -> Callable[[], Awaitable[
     return ready
 
 
-def _mount_not_served(app: FastAPI, message: str) -> None:
-    """Every MLflow REST path not mounted before this answers 404 with ``message``."""
+def _not_served(message: str) -> Callable[[Request], Awaitable[JSONResponse]]:
+    """An endpoint answering ENDPOINT_NOT_FOUND (404) with ``message``."""
 
     async def not_served(_request: Request) -> JSONResponse:
         return rest.error_response(ErrorCode.ENDPOINT_NOT_FOUND, message)
 
+    return not_served
+
+
+def _mount_not_served(app: FastAPI, message: str, *extra_get_paths: str) -> None:
+    """Every MLflow REST path not mounted before this, and ``extra_get_paths``, answer 404
+    with ``message``."""
+    not_served = _not_served(message)
     for prefix in ("/api", "/ajax-api"):
         app.add_api_route(
             f"{prefix}/{{version}}/mlflow/{{rest:path}}",
             not_served,
             methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
         )
+    for path in extra_get_paths:
+        app.add_api_route(path, not_served, methods=["GET"])
 
 
 def create_app_from_environment() -> FastAPI:
@@ -184,12 +193,7 @@ def _artifacts_only_app(settings: Settings, artifact_store: ArtifactBackend) -> 
 
     app = _bare_app(settings, lifespan)
     artifact_routes.mount(app, _artifact_service(settings, artifact_store))
-    _mount_not_served(app, ARTIFACTS_ONLY_MESSAGE)
-
-    async def not_served(_request: Request) -> JSONResponse:
-        return rest.error_response(ErrorCode.ENDPOINT_NOT_FOUND, ARTIFACTS_ONLY_MESSAGE)
-
-    app.add_api_route(registry_routes.GET_ARTIFACT, not_served, methods=["GET"])
+    _mount_not_served(app, ARTIFACTS_ONLY_MESSAGE, registry_routes.GET_ARTIFACT)
 
     async def ready() -> str | None:
         try:
