@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from berth.errors import ErrorCode
-from berth.registry.entities import Tag
+from berth.registry.entities import IS_PROMPT_TAG, Tag
 from tests.integration.registry.service.conftest import World
 from tests.integration.tracking.service.support import raises
 
@@ -101,7 +101,35 @@ async def test_versions_filter_by_name_number_and_tag(world: World) -> None:
 
     found = await _versions(world, "name = 'a' AND version_number > 1 AND tags.env = 'prod'")
 
-    assert sorted(found) == [("a", 2), ("a", 3)]
+    assert found == [("a", 3), ("a", 2)]
+
+
+async def test_versions_updated_at_once_order_by_name_then_newest_version(world: World) -> None:
+    for name in ["b", "a", "b", "a"]:
+        await world.version(name)
+
+    assert await _versions(world) == [("a", 2), ("a", 1), ("b", 2), ("b", 1)]
+
+
+async def test_models_updated_at_once_order_by_name(world: World) -> None:
+    for name in ["c", "a", "b"]:
+        await world.registry.create_registered_model(name, [], None)
+
+    assert await _models(world, order_by=["last_updated_timestamp DESC"]) == ["a", "b", "c"]
+
+
+async def test_prompt_versions_are_left_out_of_version_search_unless_asked_for(
+    world: World,
+) -> None:
+    await world.version("model")
+    prompt = [Tag(IS_PROMPT_TAG, "true")]
+    await world.registry.create_registered_model("prompt", prompt, None)
+    await world.registry.create_model_version(
+        "prompt", "prompt-template", None, prompt, None, None, None
+    )
+
+    assert await _versions(world) == [("model", 1)]
+    assert await _versions(world, f"tags.`{IS_PROMPT_TAG}` = 'true'") == [("prompt", 1)]
 
 
 async def test_versions_filter_by_run_id(world: World) -> None:
