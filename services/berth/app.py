@@ -30,6 +30,7 @@ from berth.registry.service import RegistryService
 from berth.registry.sources import SourcePolicy
 from berth.registry.sql_store import SqlRegistryStore
 from berth.tracking.handlers import TrackingHandlers
+from berth.tracking.lineage import TrackingLineage
 from berth.tracking.locations import ArtifactLister
 from berth.tracking.service import TrackingService
 from berth.tracking.sql_store import SqlTrackingStore
@@ -61,12 +62,11 @@ def create_app(settings: Settings) -> FastAPI:
     if settings.artifacts_only:
         return _artifacts_only_app(settings, artifact_store)
     db = Database(create_engine(settings.backend_store_uri))
-    registry = _registry_service(settings, db, artifact_store)
+    tracking_store = SqlTrackingStore(settings.artifact_root)
+    registry = _registry_service(settings, db, artifact_store, tracking_store)
     if settings.registry_only:
         return _registry_only_app(settings, db, registry, artifact_store)
-    tracking = TrackingService(
-        db, SqlTrackingStore(settings.artifact_root), ArtifactLister(artifact_store)
-    )
+    tracking = TrackingService(db, tracking_store, ArtifactLister(artifact_store))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -100,10 +100,16 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 def _registry_service(
-    settings: Settings, db: Database, artifact_store: ArtifactBackend
+    settings: Settings,
+    db: Database,
+    artifact_store: ArtifactBackend,
+    tracking_store: SqlTrackingStore,
 ) -> RegistryService:
+    """The registry, reaching runs and logged models through the tracking store (its
+    lineage port), in its own transactions."""
     sources = SourcePolicy(artifact_store.root, proxied=settings.serve_artifacts)
-    return RegistryService(db, SqlRegistryStore(), sources, artifact_store)
+    lineage = TrackingLineage(tracking_store)
+    return RegistryService(db, SqlRegistryStore(), sources, artifact_store, lineage)
 
 
 def _mount_registry(app: FastAPI, settings: Settings, registry: RegistryService) -> None:
@@ -161,18 +167,27 @@ def _readiness(
     return ready
 
 
-def _mount_not_served(app: FastAPI, message: str) -> None:
-    """Every MLflow REST path not mounted before this answers 404 with ``message``."""
+def _not_served(message: str) -> Callable[[Request], Awaitable[JSONResponse]]:
+    """An endpoint answering ENDPOINT_NOT_FOUND (404) with ``message``."""
 
     async def not_served(_request: Request) -> JSONResponse:
         return rest.error_response(ErrorCode.ENDPOINT_NOT_FOUND, message)
 
+    return not_served
+
+
+def _mount_not_served(app: FastAPI, message: str, *extra_get_paths: str) -> None:
+    """Every MLflow REST path not mounted before this, and ``extra_get_paths``, answer 404
+    with ``message``."""
+    not_served = _not_served(message)
     for prefix in ("/api", "/ajax-api"):
         app.add_api_route(
             f"{prefix}/{{version}}/mlflow/{{rest:path}}",
             not_served,
             methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
         )
+    for path in extra_get_paths:
+        app.add_api_route(path, not_served, methods=["GET"])
 
 
 def create_app_from_environment() -> FastAPI:
@@ -191,12 +206,7 @@ def _artifacts_only_app(settings: Settings, artifact_store: ArtifactBackend) -> 
 
     app = _bare_app(settings, lifespan)
     artifact_routes.mount(app, _artifact_service(settings, artifact_store))
-    _mount_not_served(app, ARTIFACTS_ONLY_MESSAGE)
-
-    async def not_served(_request: Request) -> JSONResponse:
-        return rest.error_response(ErrorCode.ENDPOINT_NOT_FOUND, ARTIFACTS_ONLY_MESSAGE)
-
-    app.add_api_route(registry_routes.GET_ARTIFACT, not_served, methods=["GET"])
+    _mount_not_served(app, ARTIFACTS_ONLY_MESSAGE, registry_routes.GET_ARTIFACT)
 
     ready = CachedCheck(_store_check(artifact_store), STORE_CHECK_TTL_SECONDS)
     _mount_meta(app, ready, {"services": ["artifacts"], **_artifacts_info(settings)})

@@ -153,3 +153,18 @@ def test_a_local_path_source_is_refused(client: mlflow.MlflowClient) -> None:
 
     with pytest.raises(MlflowException, match="Invalid model version source"):
         client.create_model_version(name, "file:///etc/", run_id=None)
+
+
+def test_a_prompt_registers_and_loads_by_version_and_alias(client: mlflow.MlflowClient) -> None:
+    name = _name("greeting")
+
+    first = mlflow.genai.register_prompt(name, "Hello {{name}}!", commit_message="first")
+    second = mlflow.genai.register_prompt(name, "Hi {{name}}.", commit_message="shorter")
+    mlflow.genai.set_prompt_alias(name, "production", first.version)
+
+    assert (first.version, second.version) == (1, 2)
+    loaded = mlflow.genai.load_prompt(f"prompts:/{name}/2")
+    assert loaded.format(name="Ada") == "Hi Ada."
+    by_alias = mlflow.genai.load_prompt(f"prompts:/{name}@production", cache_ttl_seconds=0)
+    assert (by_alias.version, by_alias.template) == (1, "Hello {{name}}!")
+    assert name not in [m.name for m in client.search_registered_models(f"name = '{name}'")]

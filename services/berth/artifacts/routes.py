@@ -21,7 +21,12 @@ from berth.artifacts.backends.base import UploadedPart
 from berth.artifacts.run_artifacts import RunArtifacts
 from berth.artifacts.service import ArtifactService, Download, RangeNotSatisfiable
 from berth.errors import BerthError, invalid
-from berth.wire.rest import error_response, read_body
+from berth.wire.rest import (
+    error_response,
+    internal_error,
+    read_body,
+    refuse_control_characters,
+)
 
 PREFIXES = ("/api/2.0/mlflow-artifacts", "/ajax-api/2.0/mlflow-artifacts")
 GET_ARTIFACT_PATHS = ("/get-artifact", "/ajax-api/2.0/mlflow/get-artifact")
@@ -71,15 +76,19 @@ def mount_run_artifacts(app: FastAPI, run_artifacts: RunArtifacts) -> None:
 
 
 def guarded(endpoint: Endpoint) -> Endpoint:
-    """Domain errors in MLflow's body; an unsatisfiable range as HTTP 416."""
+    """Query parameters with control characters refused; domain errors in MLflow's body; an
+    unsatisfiable range as HTTP 416; anything unexpected as MLflow's INTERNAL_ERROR body."""
 
     async def serve(request: Request) -> Response:
         try:
+            refuse_control_characters(request)
             return await endpoint(request)
         except BerthError as exc:
             return error_response(exc.code, exc.message)
         except RangeNotSatisfiable as exc:
             return Response(status_code=416, headers={"Content-Range": f"bytes */{exc.size}"})
+        except Exception:
+            return internal_error(request)
 
     return serve
 

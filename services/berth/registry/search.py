@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, not_
+from sqlalchemy import ColumnElement, and_, exists, false, not_, true
 
 from berth.registry import tables as t
 from berth.registry.entities import IS_PROMPT_TAG
@@ -37,6 +37,8 @@ _VERSION_COLUMNS: dict[str, Any] = {
     "creation_timestamp": _VERSION.creation_time,
     "last_updated_timestamp": _VERSION.last_updated_time,
 }
+MAX_VERSION = 2**31 - 1
+"""The largest number the version column holds (a 32-bit integer)."""
 DEFAULT_VERSION_ORDER = ("last_updated_timestamp DESC", "name ASC", "version_number DESC")
 
 
@@ -107,9 +109,30 @@ def model_version_filter(comparisons: Sequence[Comparison]) -> list[ColumnElemen
     for c in rest:
         if c.kind == "tag":
             conditions.append(_version_tag(c))
+        elif c.key == "version_number":
+            conditions.append(_version_number(c))
         else:
             conditions.append(compare(_VERSION_COLUMNS[c.key], c))
     return conditions
+
+
+def _version_number(c: Comparison) -> ColumnElement[bool]:
+    """``version_number <op> value``. Versions are 1 .. MAX_VERSION: a value outside that range
+    is decided without the database (which could not bind it: asyncpg refuses an int32
+    overflow, SQLite any integer beyond 64 bits)."""
+    value = c.value
+    if not isinstance(value, int) or 1 <= value <= MAX_VERSION:
+        return compare(_VERSION.version, c)
+    above = value > MAX_VERSION  # else below every version
+    holds = {
+        "=": False,
+        "!=": True,
+        "<": above,
+        "<=": above,
+        ">": not above,
+        ">=": not above,
+    }[c.op]
+    return true() if holds else false()
 
 
 def model_version_order(keys: Sequence[OrderKey]) -> list[Any]:

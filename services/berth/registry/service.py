@@ -9,7 +9,6 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,12 +27,17 @@ from berth.registry.entities import (
     Tag,
     VersionSource,
 )
+from berth.registry.ports import Lineage
 from berth.registry.sources import (
     LoggedModelSource,
     RegisteredSource,
     RunSource,
     Source,
     SourcePolicy,
+    UriSource,
+    check_prompt_source,
+    is_prompt,
+    not_contained,
     refused,
 )
 from berth.registry.store import RegistryStore
@@ -61,10 +65,12 @@ class RegistryService:
         store: RegistryStore,
         sources: SourcePolicy,
         artifacts: ArtifactBackend,
+        lineage: Lineage,
         clock: Callable[[], int] = now_ms,
     ) -> None:
         self._db = db
         self._store = store
+        self._lineage = lineage
         self._sources = sources
         self._artifacts = artifacts
         self._clock = clock
@@ -128,7 +134,7 @@ class RegistryService:
         wanted = [Stage.parse(s) for s in stages] if stages else list(ALL_STAGES)
         async with self._db.transaction() as session:
             versions = await self._store.latest_versions(session, name, wanted)
-        return [self._readable(v) for v in versions]
+        return versions
 
     async def set_registered_model_tag(self, name: str, tag: Tag) -> None:
         validate_model_name(name)
@@ -166,8 +172,7 @@ class RegistryService:
         validate_alias(alias)
         async with self._db.transaction() as session:
             version = await self._resolve_alias(session, name, alias)
-            found = await self._store.get_model_version(session, name, version)
-        return self._readable(found)
+            return await self._store.get_model_version(session, name, version)
 
     async def _resolve_alias(self, session: AsyncSession, name: str, alias: str) -> int:
         if alias.lower() == LATEST_ALIAS:
@@ -192,19 +197,38 @@ class RegistryService:
         description: str | None,
         model_id: str | None,
     ) -> ModelVersion:
-        """A new version of ``name`` from ``source`` (see :mod:`berth.registry.sources`)."""
+        """A new version of ``name`` from ``source`` (see :mod:`berth.registry.sources`).
+
+        A prompt version (MLflow's prompt tag set) takes one of MLflow's placeholder sources
+        and no lineage; any other version's source must belong to the run or logged model it
+        names. A version registered from a logged model is recorded on that model's
+        ``mlflow.modelVersions`` tag, in the same transaction, as MLflow's server does.
+        """
         validate_model_name(name)
         for index, tag in enumerate(tags):
             validate_tag(tag, f"tags[{index}]")
         validate_length("description", description, MAX_DESCRIPTION_LENGTH)
         validate_length("run_link", run_link, MAX_RUN_LINK_LENGTH)
-        parsed = self._sources.parse(source)
+        prompt = is_prompt({tag.key: tag.value for tag in tags})
+        if prompt:
+            check_prompt_source(source)
+            parsed: Source | None = None
+        else:
+            parsed = self._sources.parse(source)
         async with self._db.transaction() as session:
-            resolved = await self._resolve_source(session, source, parsed, run_id, model_id)
+            if parsed is None:
+                resolved = VersionSource(source, source, run_id, model_id)
+            else:
+                resolved = await self._resolve_source(session, source, parsed, run_id, model_id)
+            now = self._clock()
             version = await self._store.create_model_version(
-                session, name, resolved, tags, run_link, description, self._clock()
+                session, name, resolved, tags, run_link, description, now
             )
-        return self._readable(version)
+            if not prompt and resolved.model_id:
+                await self._lineage.link_model_version(
+                    session, resolved.model_id, name, version.version, now
+                )
+        return version
 
     async def _resolve_source(
         self,
@@ -214,39 +238,85 @@ class RegistryService:
         run_id: str | None,
         model_id: str | None,
     ) -> VersionSource:
-        store = self._store
+        lineage = self._lineage
         if isinstance(parsed, RunSource):
+            if model_id:
+                raise not_contained(source, "model_id")
             if run_id and run_id != parsed.run_id:
-                raise refused(source, "The run_id request parameter must match the run in it.")
-            root = await store.run_artifact_uri(session, parsed.run_id)
+                raise not_contained(source, "run_id")
+            root = await lineage.run_artifact_uri(session, parsed.run_id)
             if root is None:
                 raise refused(source, f"Run '{parsed.run_id}' does not exist.")
             location = posixpath.join(root, parsed.path) if parsed.path else root
-            await self._check_logged_model(session, source, model_id)
-            return VersionSource(source, location, parsed.run_id, model_id)
+            return VersionSource(source, location, parsed.run_id, None)
         if isinstance(parsed, LoggedModelSource):
             if model_id and model_id != parsed.model_id:
-                raise refused(source, "The model_id request parameter must match the model in it.")
-            found = await store.logged_model(session, parsed.model_id)
+                raise not_contained(source, "model_id")
+            found = await lineage.logged_model(session, parsed.model_id)
             if found is None:
                 raise refused(source, f"Logged model '{parsed.model_id}' does not exist.")
-            location, source_run = found
             await self._check_run(session, source, run_id)
-            return VersionSource(source, location, run_id or source_run, parsed.model_id)
-        if isinstance(parsed, RegisteredSource):
-            number = await self._registered_reference(session, source, parsed)
-            other = await store.get_model_version(session, parsed.name, number)
-            await self._check_run(session, source, run_id)
-            await self._check_logged_model(session, source, model_id)
             return VersionSource(
-                f"models:/{parsed.name}/{number}",
-                other.storage_location,
-                run_id or other.run_id,
-                model_id or other.model_id,
+                source, found.artifact_location, run_id or found.source_run_id, parsed.model_id
             )
-        await self._check_run(session, source, run_id)
-        await self._check_logged_model(session, source, model_id)
-        return VersionSource(source, source, run_id or None, model_id or None)
+        if isinstance(parsed, RegisteredSource):
+            return await self._registered_source(session, source, parsed, run_id, model_id)
+        return await self._uri_source(session, parsed, run_id, model_id)
+
+    async def _registered_source(
+        self,
+        session: AsyncSession,
+        source: str,
+        parsed: RegisteredSource,
+        run_id: str | None,
+        model_id: str | None,
+    ) -> VersionSource:
+        """Another registered version's files and lineage; a run_id or model_id the request
+        gives must be that version's, and prompts are not models (MLflow's rules)."""
+        try:
+            referenced = await self._store.get_registered_model(session, parsed.name)
+        except BerthError as exc:
+            raise refused(source, exc.message) from None
+        if is_prompt({tag.key: tag.value for tag in referenced.tags}):
+            raise refused(source, "Prompt versions cannot be used as model version sources.")
+        number = await self._registered_reference(session, source, parsed)
+        other = await self._store.get_model_version(session, parsed.name, number)
+        if (run_id and run_id != (other.run_id or "")) or (
+            model_id and model_id != (other.model_id or "")
+        ):
+            raise refused(
+                source,
+                "The run_id and model_id request parameters must match the referenced model "
+                "version.",
+            )
+        return VersionSource(
+            f"models:/{parsed.name}/{number}", other.storage_location, other.run_id, other.model_id
+        )
+
+    async def _uri_source(
+        self, session: AsyncSession, parsed: UriSource, run_id: str | None, model_id: str | None
+    ) -> VersionSource:
+        """A URI inside the artifacts of the logged model (``model_id``) or else the run
+        (``run_id``) the request names; the store's own root is never a source."""
+        source = parsed.uri
+        if self._sources.path_in_store(source) == "":
+            raise refused(source, "The root of the artifact store is not a model's location.")
+        if model_id:
+            found = await self._lineage.logged_model(session, model_id)
+            if found is None or not parsed.location.within(found.artifact_location):
+                raise not_contained(source, "model_id")
+            await self._check_run(session, source, run_id)
+            return VersionSource(source, source, run_id or found.source_run_id, model_id)
+        if not run_id:
+            raise refused(
+                source,
+                "A URI source needs the run_id (or model_id) request parameter of the run (or "
+                "logged model) whose artifacts contain it.",
+            )
+        root = await self._lineage.run_artifact_uri(session, run_id)
+        if root is None or not parsed.location.within(root):
+            raise not_contained(source, "run_id")
+        return VersionSource(source, source, run_id, None)
 
     async def _registered_reference(
         self, session: AsyncSession, source: str, parsed: RegisteredSource
@@ -267,28 +337,14 @@ class RegistryService:
         return latest[0].version
 
     async def _check_run(self, session: AsyncSession, source: str, run_id: str | None) -> None:
-        if run_id and await self._store.run_artifact_uri(session, run_id) is None:
-            raise refused(
-                source,
-                "The run_id request parameter must identify the resource that contains the source.",
-            )
-
-    async def _check_logged_model(
-        self, session: AsyncSession, source: str, model_id: str | None
-    ) -> None:
-        if model_id and await self._store.logged_model(session, model_id) is None:
-            raise refused(
-                source,
-                "The model_id request parameter must identify the resource that "
-                "contains the source.",
-            )
+        if run_id and await self._lineage.run_artifact_uri(session, run_id) is None:
+            raise not_contained(source, "run_id")
 
     async def get_model_version(self, name: str, version: str) -> ModelVersion:
         validate_model_name(name)
         number = parse_version(version, name)
         async with self._db.transaction() as session:
-            found = await self._store.get_model_version(session, name, number)
-        return self._readable(found)
+            return await self._store.get_model_version(session, name, number)
 
     async def update_model_version(
         self, name: str, version: str, description: str | None
@@ -297,10 +353,9 @@ class RegistryService:
         number = parse_version(version, name)
         validate_length("description", description, MAX_DESCRIPTION_LENGTH)
         async with self._db.transaction() as session:
-            updated = await self._store.update_model_version(
+            return await self._store.update_model_version(
                 session, name, number, description, self._clock()
             )
-        return self._readable(updated)
 
     async def transition_stage(
         self, name: str, version: str, stage: str, archive_existing: bool
@@ -315,10 +370,9 @@ class RegistryService:
                 f"{[s.value for s in ACTIVE_STAGES]}"
             )
         async with self._db.transaction() as session:
-            moved = await self._store.transition_stage(
+            return await self._store.transition_stage(
                 session, name, number, target, archive_existing, self._clock()
             )
-        return self._readable(moved)
 
     async def delete_model_version(self, name: str, version: str) -> None:
         validate_model_name(name)
@@ -337,14 +391,17 @@ class RegistryService:
             max_results, SEARCH_MODEL_VERSIONS_THRESHOLD, SEARCH_MODEL_VERSIONS_THRESHOLD
         )
         async with self._db.transaction() as session:
-            page = await self._store.search_model_versions(
+            return await self._store.search_model_versions(
                 session, filter_string, limit, order_by, page_token
             )
-        return Page([self._readable(v) for v in page.items], page.next_page_token)
 
     async def get_download_uri(self, name: str, version: str) -> str:
-        """Where a client reads the version's files, in a form it can read in this mode."""
-        return (await self.get_model_version(name, version)).storage_location
+        """Where a client reads the version's files, in a form it can read in this mode:
+        files of the server's store as ``mlflow-artifacts:/`` when it proxies them, as the
+        store's own URI when clients reach it directly; other stores' URIs unchanged.
+        (The one place the recorded location is translated: it is not serialised elsewhere.)"""
+        found = await self.get_model_version(name, version)
+        return self._sources.readable(found.storage_location)
 
     async def set_model_version_tag(self, name: str, version: str, tag: Tag) -> None:
         validate_model_name(name)
@@ -377,18 +434,13 @@ class RegistryService:
                 f"This server does not read artifacts at {found.storage_location}; download "
                 "them with the client, which reads that store directly.",
             )
-        artifact = posixpath.join(base, relative) if base else relative
+        if not base:
+            raise invalid("The version's location is the root of the artifact store.")
+        artifact = posixpath.join(base, relative)
         size = await self._artifacts.size(artifact)
         if size is None:
             raise not_found(f"Artifact '{relative}' does not exist or is a directory.")
         return Download(artifact, size, 0, size, self._artifacts.read(artifact, 0, size))
-
-    def _readable(self, version: ModelVersion) -> ModelVersion:
-        """The version with its storage location as clients can read it in this mode."""
-        location = self._sources.readable(version.storage_location)
-        if location == version.storage_location:
-            return version
-        return replace(version, storage_location=location)
 
 
 # ---------------------------------------------------------------------------- validation

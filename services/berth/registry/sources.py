@@ -6,12 +6,17 @@ A source is one of:
 - ``models:/<model_id>``: a logged model (what the 3.x client sends); resolves to its artifact
   location; ``models:/<name>/<version|stage|latest>`` and ``models:/<name>@<alias>`` name another
   registered version and resolve to its files;
-- a URI inside the server's own artifact store: ``mlflow-artifacts:/<path>`` when the server
-  proxies artifacts, or the store's scheme, host and root prefix (``s3://bucket/root/...``,
-  ``file:///srv/mlartifacts/...``) when clients write to it directly.
+- any other URI (``mlflow-artifacts:/...``, ``s3://...``, ``file:///...``): accepted only with a
+  ``run_id`` or ``model_id`` and only when it lies inside that run's artifact URI or that logged
+  model's artifact location (compared segment by segment after canonicalising, as MLflow 3.17
+  does), so a version can only point at the files of the run or model it names. Such a source
+  may be in a store the server does not read (an experiment in another bucket); the server
+  records it and never fetches it;
+- for a prompt version (tagged ``mlflow.prompt.is_prompt = true``), exactly one of MLflow's
+  placeholders (:data:`PROMPT_SOURCES`): prompts have no files.
 
-Anything else is refused with INVALID_PARAMETER_VALUE: local paths, ``file:`` URIs outside
-the store, other schemes and hosts, and any traversal, however encoded. The text is
+Anything else is refused with INVALID_PARAMETER_VALUE: local paths, URIs naming no run or
+model, URIs outside the one they name, and any traversal, however encoded. The text is
 percent-decoded until stable and checked before it is parsed; the server never opens or
 fetches a source, it only records it.
 """
@@ -26,6 +31,9 @@ from berth.errors import BerthError, invalid
 from berth.tracking.locations import path_in_store
 
 MAX_SOURCE_LENGTH = 4000
+PROMPT_SOURCES = frozenset({"dummy-source", "prompt-template"})
+"""The sources MLflow's senders give prompt versions (the client and the UI send
+``dummy-source``, the registry store ``prompt-template``); a prompt takes no other."""
 
 
 @dataclass(frozen=True)
@@ -51,25 +59,78 @@ class RegisteredSource:
 
 
 @dataclass(frozen=True)
-class StoreSource:
+class UriSource:
+    """A URI of an artifact store, kept as given (``uri``) beside its canonical form."""
+
     uri: str
+    location: CanonicalUri
 
 
-Source = RunSource | LoggedModelSource | RegisteredSource | StoreSource
+@dataclass(frozen=True)
+class CanonicalUri:
+    """Scheme and authority lowercased, the path as decoded segments ('' and '.' dropped)."""
+
+    scheme: str
+    authority: str
+    segments: tuple[str, ...]
+
+    @classmethod
+    def of(cls, uri: str) -> CanonicalUri | None:
+        """The canonical form of ``uri``, or None when it has no scheme or its path leaves
+        its root ('..' in any spelling)."""
+        try:
+            parts = urlsplit(fully_decoded(uri))
+            path = canonical_relative_path(parts.path.lstrip("/"))
+        except BerthError:
+            return None
+        if not parts.scheme:
+            return None
+        segments = tuple(path.split("/")) if path else ()
+        return cls(parts.scheme.lower(), parts.netloc.lower(), segments)
+
+    def within(self, root: str) -> bool:
+        """Whether this URI is ``root`` or lies below it. A root with no path (a bucket, a
+        store's top) contains nothing: no source may claim a whole store."""
+        anchor = CanonicalUri.of(root)
+        return (
+            anchor is not None
+            and bool(anchor.segments)
+            and (self.scheme, self.authority) == (anchor.scheme, anchor.authority)
+            and self.segments[: len(anchor.segments)] == anchor.segments
+        )
+
+
+Source = RunSource | LoggedModelSource | RegisteredSource | UriSource
 
 
 def refused(source: str, reason: str) -> BerthError:
     return invalid(f"Invalid model version source: '{source}'. {reason}")
 
 
-_ALLOWED = (
-    "Sources must be runs:/<run_id>/<path>, models:/<model_id>, models:/<name>/<version>, "
-    "or a URI inside this server's artifact store ({stores})."
-)
+def not_contained(source: str, parameter: str) -> BerthError:
+    """MLflow's refusal of a source outside the run or logged model a request names."""
+    return refused(
+        source,
+        f"The {parameter} request parameter must identify the resource that contains the source.",
+    )
+
+
+def is_prompt(tags: dict[str, str]) -> bool:
+    """MLflow's rule for a prompt version: the prompt tag (last value wins) is 'true' in any
+    case."""
+    return tags.get("mlflow.prompt.is_prompt", "false").lower() == "true"
+
+
+def check_prompt_source(source: str) -> None:
+    if source not in PROMPT_SOURCES:
+        raise invalid(
+            f"Invalid prompt source: '{source}'. Prompt sources must use an MLflow placeholder "
+            f"({', '.join(sorted(PROMPT_SOURCES))})."
+        )
 
 
 class SourcePolicy:
-    """The sources this server accepts, given its artifact store and mode.
+    """How sources are parsed, and how the server's own store is named in this mode.
 
     ``store_root`` is the URI of the store the server reads (``file:///srv/mlartifacts``,
     ``s3://bucket/root``); ``proxied`` says whether clients reach it as ``mlflow-artifacts:``.
@@ -98,7 +159,18 @@ class SourcePolicy:
             return self._run(source, parts.netloc, parts.path)
         if scheme == "models":
             return self._model(source, parts.netloc, parts.path)
-        return StoreSource(self._in_store(source, decoded))
+        if not scheme:
+            raise refused(
+                source,
+                "Local paths are not accepted. Sources must be runs:/<run_id>/<path>, "
+                "models:/<model_id>, models:/<name>/<version>, or a URI inside the artifacts "
+                "of the run (run_id) or logged model (model_id) the request names.",
+            )
+        self._relative(source, parts.path)
+        location = CanonicalUri.of(source)
+        if location is None:  # unreachable after the checks above; kept for the type
+            raise refused(source, "It is not a URI.")
+        return UriSource(source, location)
 
     def _run(self, source: str, netloc: str, path: str) -> RunSource:
         run_id, _, artifact_path = path.lstrip("/").partition("/")
@@ -125,20 +197,6 @@ class SourcePolicy:
                 raise refused(source, "An alias URI is models:/<name>@<alias>.")
             return RegisteredSource(name, alias, is_alias=True)
         return LoggedModelSource(body)
-
-    def _in_store(self, source: str, decoded: str) -> str:
-        parts = urlsplit(decoded)
-        stores = "mlflow-artifacts:/..." if self.proxied else f"{self.store_root}/..."
-        allowed = _ALLOWED.format(stores=stores)
-        if not parts.scheme:
-            raise refused(source, f"Local paths are not accepted. {allowed}")
-        self._relative(source, parts.path)
-        if parts.scheme.lower() == "mlflow-artifacts":
-            if not self.proxied or parts.netloc:
-                raise refused(source, allowed)
-        elif self._store_path(decoded) is None:
-            raise refused(source, allowed)
-        return source
 
     def _store_path(self, uri: str) -> str | None:
         try:
@@ -168,7 +226,9 @@ class SourcePolicy:
         return f"{self.store_root}/{path}" if path else self.store_root
 
     def path_in_store(self, uri: str) -> str | None:
-        """Where ``uri`` lives inside the server's store, or None when elsewhere."""
-        if urlsplit(uri).scheme.lower() == "mlflow-artifacts" and not self.proxied:
+        """Where ``uri`` lives inside the server's store, or None when elsewhere (an
+        ``mlflow-artifacts:`` URI naming a host is another server's)."""
+        parts = urlsplit(uri)
+        if parts.scheme.lower() == "mlflow-artifacts" and (parts.netloc or not self.proxied):
             return None
         return self._store_path(uri)

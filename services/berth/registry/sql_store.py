@@ -2,20 +2,19 @@
 
 Methods take the caller's session; the service owns the transaction. Reads of many models or
 versions load their tags and aliases with one ``IN`` query per table, never one per row.
-The tracking tables are read (runs and logged models a version comes from), never written.
+Runs and logged models are reached through the lineage port (:mod:`berth.registry.ports`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import delete, func, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from berth.db.queries import IN_CHUNK, by_key, dialect_insert, grouped, upsert_key_values
 from berth.errors import already_exists, not_found
 from berth.registry import search
 from berth.registry import tables as t
@@ -29,7 +28,6 @@ from berth.registry.entities import (
     Tag,
     VersionSource,
 )
-from berth.tracking import tables as tracking
 from berth.tracking.search import page_token
 from berth.tracking.search.grammar import (
     parse_model_version_filter,
@@ -38,19 +36,11 @@ from berth.tracking.search.grammar import (
     parse_registered_model_order_by,
 )
 
-IN_CHUNK = 500
 VersionKey = tuple[int, int]
 """(registered model id, version number)."""
 
 _MODEL = t.RegisteredModelRow
 _VERSION = t.ModelVersionRow
-
-
-def _insert(session: AsyncSession, table: Any) -> Any:
-    """The dialect's INSERT, which knows ON CONFLICT on both PostgreSQL and SQLite."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
 
 
 def _version_not_found(name: str, version: int | str) -> Exception:
@@ -156,8 +146,11 @@ class SqlRegistryStore:
     # ------------------------------------------------------------------ aliases
 
     async def set_alias(self, session: AsyncSession, name: str, alias: str, version: int) -> None:
+        """Under a lock on the model's row, which deleting a version also takes: the version
+        is still live when the alias is written."""
+        await self._model_row(session, name, lock=True)
         row = await self._live_version_row(session, name, version)
-        statement = _insert(session, t.RegisteredModelAliasRow).values(
+        statement = dialect_insert(session, t.RegisteredModelAliasRow).values(
             registered_model_id=row.registered_model_id, alias=alias, version=version
         )
         await session.execute(
@@ -273,8 +266,9 @@ class SqlRegistryStore:
         self, session: AsyncSession, name: str, version: int, now: int
     ) -> None:
         """Soft delete, as MLflow: the row stays (its number is spent), its details are
-        redacted, its tags and the aliases pointing at it go."""
-        model = await self._model_row(session, name)
+        redacted, its tags and the aliases pointing at it go. The model's row is locked
+        first, as every writer of its versions and aliases does."""
+        model = await self._model_row(session, name, lock=True)
         row = await self._live_version_row(session, name, version)
         await session.execute(
             delete(t.RegisteredModelAliasRow).filter_by(
@@ -337,28 +331,6 @@ class SqlRegistryStore:
             )
         )
 
-    # ------------------------------------------------------------------ tracking lookups
-
-    async def run_artifact_uri(self, session: AsyncSession, run_id: str) -> str | None:
-        uri: str | None = await session.scalar(
-            select(tracking.RunRow.artifact_uri).where(tracking.RunRow.run_id == run_id)
-        )
-        return uri
-
-    async def logged_model(
-        self, session: AsyncSession, model_id: str
-    ) -> tuple[str, str | None] | None:
-        """A logged model's artifact location and source run, if it exists."""
-        row = (
-            await session.execute(
-                select(
-                    tracking.LoggedModelRow.artifact_location,
-                    tracking.LoggedModelRow.source_run_id,
-                ).where(tracking.LoggedModelRow.model_id == model_id)
-            )
-        ).first()
-        return None if row is None else (row[0], row[1])
-
     # ------------------------------------------------------------------ rows and entities
 
     async def _model_row(
@@ -391,22 +363,14 @@ class SqlRegistryStore:
     async def _upsert_model_tags(
         self, session: AsyncSession, model_id: int, values: dict[str, str]
     ) -> None:
-        statement = _insert(session, t.RegisteredModelTagRow)
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["registered_model_id", "key"],
-                set_={"value": statement.excluded.value},
-            ),
-            [
-                {"registered_model_id": model_id, "key": key, "value": values[key]}
-                for key in sorted(values)
-            ],
+        await upsert_key_values(
+            session, t.RegisteredModelTagRow, "registered_model_id", model_id, values
         )
 
     async def _upsert_version_tags(
         self, session: AsyncSession, key: VersionKey, values: dict[str, str]
     ) -> None:
-        statement = _insert(session, t.ModelVersionTagRow)
+        statement = dialect_insert(session, t.ModelVersionTagRow)
         await session.execute(
             statement.on_conflict_do_update(
                 index_elements=["registered_model_id", "version", "key"],
@@ -427,8 +391,12 @@ class SqlRegistryStore:
         self, session: AsyncSession, rows: Sequence[t.RegisteredModelRow]
     ) -> list[RegisteredModel]:
         ids = [row.id for row in rows]
-        tags = await _grouped(session, t.RegisteredModelTagRow, ids)
-        aliases = await _grouped(session, t.RegisteredModelAliasRow, ids)
+        tags = await grouped(
+            session, t.RegisteredModelTagRow, t.RegisteredModelTagRow.registered_model_id, ids
+        )
+        aliases = await grouped(
+            session, t.RegisteredModelAliasRow, t.RegisteredModelAliasRow.registered_model_id, ids
+        )
         latest = await self._latest_versions(session, ids)
         return [
             RegisteredModel(
@@ -437,7 +405,7 @@ class SqlRegistryStore:
                 last_updated_timestamp=row.last_updated_time,
                 description=row.description,
                 latest_versions=tuple(latest.get(row.id, ())),
-                tags=tuple(Tag(g.key, g.value) for g in sorted(tags[row.id], key=_by_key)),
+                tags=tuple(Tag(g.key, g.value) for g in by_key(tags[row.id])),
                 aliases=tuple(
                     (a.alias, a.version) for a in sorted(aliases[row.id], key=lambda a: a.alias)
                 ),
@@ -521,15 +489,11 @@ class SqlRegistryStore:
                 status_message=row.status_message,
                 storage_location=row.storage_location,
                 model_id=row.model_id,
-                tags=tuple(sorted(tags[key], key=_by_key)),
+                tags=tuple(by_key(tags[key])),
                 aliases=tuple(sorted(aliases[key])),
             )
             for (row, name), key in zip(rows, keys, strict=True)
         ]
-
-
-def _by_key(entry: Any) -> str:
-    return str(entry.key)
 
 
 async def _flush_unique_name(session: AsyncSession, name: str) -> None:
@@ -538,13 +502,3 @@ async def _flush_unique_name(session: AsyncSession, name: str) -> None:
         await session.flush()
     except IntegrityError as exc:
         raise already_exists(f"Registered Model (name={name}) already exists.") from exc
-
-
-async def _grouped(session: AsyncSession, table: Any, model_ids: Sequence[int]) -> Any:
-    """Rows of ``table`` owned by ``model_ids``, grouped by owner (in chunks of IDs)."""
-    grouped: dict[int, list[Any]] = defaultdict(list)
-    for start in range(0, len(model_ids), IN_CHUNK):
-        chunk = model_ids[start : start + IN_CHUNK]
-        for row in await session.scalars(select(table).where(table.registered_model_id.in_(chunk))):
-            grouped[row.registered_model_id].append(row)
-    return grouped

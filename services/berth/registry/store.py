@@ -121,9 +121,3 @@ class RegistryStore(Protocol):
     async def delete_model_version_tag(
         self, session: AsyncSession, name: str, version: int, key: str
     ) -> None: ...
-
-    async def run_artifact_uri(self, session: AsyncSession, run_id: str) -> str | None: ...
-
-    async def logged_model(
-        self, session: AsyncSession, model_id: str
-    ) -> tuple[str, str | None] | None: ...

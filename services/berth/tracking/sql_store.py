@@ -9,13 +9,13 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import and_, delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from berth.db.queries import by_key, dialect_insert, grouped, upsert_key_values
 from berth.errors import already_exists, invalid, not_found
 from berth.tracking import tables as t
 from berth.tracking.entities import (
@@ -46,16 +46,6 @@ from berth.tracking.search.grammar import (
     parse_run_order_by,
 )
 
-K = TypeVar("K", str, int)
-IN_CHUNK = 1000
-
-
-def _insert(session: AsyncSession, table: Any) -> Any:
-    """The dialect's INSERT, which knows ON CONFLICT on both PostgreSQL and SQLite."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
-
 
 def _stored_value(value: float) -> tuple[float, bool]:
     """NaN is stored as 0 with ``is_nan`` set: SQLite would turn a NaN into NULL."""
@@ -75,7 +65,7 @@ class SqlTrackingStore:
     async def ensure_default_experiment(self, session: AsyncSession, now: int) -> None:
         """Experiment 0, "Default", exists in every store, as MLflow clients expect."""
         statement = (
-            _insert(session, t.ExperimentRow)
+            dialect_insert(session, t.ExperimentRow)
             .values(
                 experiment_id=0,
                 name="Default",
@@ -111,7 +101,7 @@ class SqlTrackingStore:
             row.artifact_location = f"{self._artifact_root}/{row.experiment_id}"
         if tags:
             latest = {tag.key: tag.value for tag in tags}
-            await _upsert_key_values(
+            await upsert_key_values(
                 session, t.ExperimentTagRow, "experiment_id", row.experiment_id, latest
             )
         return str(row.experiment_id)
@@ -189,7 +179,7 @@ class SqlTrackingStore:
     ) -> None:
         row = await self._active_experiment_row(session, experiment_id)
         await session.execute(
-            _insert(session, t.ExperimentTagRow)
+            dialect_insert(session, t.ExperimentTagRow)
             .values(experiment_id=row.experiment_id, key=tag.key, value=tag.value)
             .on_conflict_do_update(
                 index_elements=["experiment_id", "key"], set_={"value": tag.value}
@@ -228,7 +218,7 @@ class SqlTrackingStore:
     async def _experiments(
         self, session: AsyncSession, rows: Sequence[t.ExperimentRow]
     ) -> list[Experiment]:
-        tag_rows = await _grouped(
+        tag_rows = await grouped(
             session,
             t.ExperimentTagRow,
             t.ExperimentTagRow.experiment_id,
@@ -302,7 +292,7 @@ class SqlTrackingStore:
             row.end_time = end_time
         if run_name:
             row.name = run_name
-            await _upsert_key_values(
+            await upsert_key_values(
                 session, t.RunTagRow, "run_id", run_id, {RUN_NAME_TAG: run_name}
             )
         return _run_info(row)
@@ -431,7 +421,7 @@ class SqlTrackingStore:
             dataset_id = await self._dataset_id(session, run.experiment_id, dataset_input.dataset)
             input_id = uuid.uuid4().hex
             await session.execute(
-                _insert(session, t.InputRow).on_conflict_do_nothing(),
+                dialect_insert(session, t.InputRow).on_conflict_do_nothing(),
                 {"input_id": input_id, "run_id": run_id, "dataset_id": dataset_id},
             )
             stored_id = await session.scalar(
@@ -441,11 +431,11 @@ class SqlTrackingStore:
                 continue
             if dataset_input.tags:
                 latest = {tag.key: tag.value for tag in dataset_input.tags}
-                await _upsert_key_values(session, t.InputTagRow, "input_id", input_id, latest)
+                await upsert_key_values(session, t.InputTagRow, "input_id", input_id, latest)
         await self._require_models(session, model_ids)
         if model_ids:
             await session.execute(
-                _insert(session, t.RunModelInputRow).on_conflict_do_nothing(),
+                dialect_insert(session, t.RunModelInputRow).on_conflict_do_nothing(),
                 [{"run_id": run_id, "model_id": m} for m in dict.fromkeys(model_ids)],
             )
         await session.flush()
@@ -460,7 +450,7 @@ class SqlTrackingStore:
                 o.model_id: {"run_id": run_id, "model_id": o.model_id, "step": o.step}
                 for o in outputs
             }
-            statement = _insert(session, t.RunModelOutputRow)
+            statement = dialect_insert(session, t.RunModelOutputRow)
             await session.execute(
                 statement.on_conflict_do_update(
                     index_elements=["run_id", "model_id"], set_={"step": statement.excluded.step}
@@ -471,7 +461,7 @@ class SqlTrackingStore:
     async def _dataset_id(self, session: AsyncSession, experiment_id: int, dataset: Dataset) -> str:
         """The experiment's dataset with this name and digest, created if new (race-free)."""
         await session.execute(
-            _insert(session, t.DatasetRow).on_conflict_do_nothing(),
+            dialect_insert(session, t.DatasetRow).on_conflict_do_nothing(),
             {
                 "dataset_id": uuid.uuid4().hex,
                 "experiment_id": experiment_id,
@@ -514,8 +504,8 @@ class SqlTrackingStore:
         """Insert, then verify: a value already stored (by an earlier or a concurrent request)
         that differs from the requested one fails the whole transaction."""
         await session.execute(
-            _insert(session, t.ParamRow).on_conflict_do_nothing(),
-            [{"run_id": run_id, "key": p.key, "value": p.value} for p in _by_key(params)],
+            dialect_insert(session, t.ParamRow).on_conflict_do_nothing(),
+            [{"run_id": run_id, "key": p.key, "value": p.value} for p in by_key(params)],
         )
         rows = await session.execute(
             select(t.ParamRow.key, t.ParamRow.value).where(
@@ -538,7 +528,7 @@ class SqlTrackingStore:
         if not tags:
             return
         latest = {tag.key: tag.value for tag in tags}
-        await _upsert_key_values(session, t.RunTagRow, "run_id", run_id, latest)
+        await upsert_key_values(session, t.RunTagRow, "run_id", run_id, latest)
         if RUN_NAME_TAG in latest:
             await session.execute(
                 update(t.RunRow).filter_by(run_id=run_id).values(name=latest[RUN_NAME_TAG])
@@ -568,7 +558,7 @@ class SqlTrackingStore:
         # Rows go in primary-key order, as everywhere: concurrent batches then lock rows in
         # the same order and cannot deadlock each other on PostgreSQL.
         rows.sort(key=lambda r: (r["key"], r["step"], r["timestamp"], r["value"], r["is_nan"]))
-        await session.execute(_insert(session, t.MetricRow).on_conflict_do_nothing(), rows)
+        await session.execute(dialect_insert(session, t.MetricRow).on_conflict_do_nothing(), rows)
         await self._upsert_latest_metrics(session, rows)
         model_rows = [
             {
@@ -590,7 +580,7 @@ class SqlTrackingStore:
         ]
         if model_rows:
             await self._require_models(session, [str(row["model_id"]) for row in model_rows])
-            statement = _insert(session, t.LoggedModelMetricRow)
+            statement = dialect_insert(session, t.LoggedModelMetricRow)
             await session.execute(
                 statement.on_conflict_do_update(
                     index_elements=["model_id", "key", "step", "timestamp", "run_id"],
@@ -612,7 +602,7 @@ class SqlTrackingStore:
             {k: row[k] for k in ("run_id", "key", "step", "timestamp", "value", "is_nan")}
             for _, row in sorted(newest.items())
         ]
-        statement = _insert(session, t.LatestMetricRow)
+        statement = dialect_insert(session, t.LatestMetricRow)
         new, old = statement.excluded, t.LatestMetricRow.__table__.c
         newer = or_(
             new.step > old.step,
@@ -633,11 +623,11 @@ class SqlTrackingStore:
         ids = [row.run_id for row in rows]
         if not ids:
             return []
-        tags = await _grouped(session, t.RunTagRow, t.RunTagRow.run_id, ids)
-        params = await _grouped(session, t.ParamRow, t.ParamRow.run_id, ids)
-        metrics = await _grouped(session, t.LatestMetricRow, t.LatestMetricRow.run_id, ids)
-        outputs = await _grouped(session, t.RunModelOutputRow, t.RunModelOutputRow.run_id, ids)
-        model_inputs = await _grouped(session, t.RunModelInputRow, t.RunModelInputRow.run_id, ids)
+        tags = await grouped(session, t.RunTagRow, t.RunTagRow.run_id, ids)
+        params = await grouped(session, t.ParamRow, t.ParamRow.run_id, ids)
+        metrics = await grouped(session, t.LatestMetricRow, t.LatestMetricRow.run_id, ids)
+        outputs = await grouped(session, t.RunModelOutputRow, t.RunModelOutputRow.run_id, ids)
+        model_inputs = await grouped(session, t.RunModelInputRow, t.RunModelInputRow.run_id, ids)
         datasets = await self._dataset_inputs(session, ids)
         return [
             Run(
@@ -664,7 +654,7 @@ class SqlTrackingStore:
             .where(t.InputRow.run_id.in_(run_ids))
         )
         pairs: list[tuple[t.InputRow, t.DatasetRow]] = [(i, d) for i, d in result]
-        input_tags = await _grouped(
+        input_tags = await grouped(
             session, t.InputTagRow, t.InputTagRow.input_id, [i.input_id for i, _ in pairs]
         )
         by_run: dict[str, list[DatasetInput]] = defaultdict(list)
@@ -745,7 +735,7 @@ class SqlTrackingStore:
         if not tags:
             return
         latest = {tag.key: tag.value for tag in tags}
-        await _upsert_key_values(session, t.LoggedModelTagRow, "model_id", model_id, latest)
+        await upsert_key_values(session, t.LoggedModelTagRow, "model_id", model_id, latest)
         row.last_updated_timestamp_ms = now
 
     async def delete_logged_model_tag(
@@ -766,7 +756,7 @@ class SqlTrackingStore:
         if not params:
             return
         latest = {p.key: p.value for p in params}
-        await _upsert_key_values(session, t.LoggedModelParamRow, "model_id", model_id, latest)
+        await upsert_key_values(session, t.LoggedModelParamRow, "model_id", model_id, latest)
         row.last_updated_timestamp_ms = now
 
     async def search_logged_models(
@@ -825,9 +815,9 @@ class SqlTrackingStore:
         ids = [row.model_id for row in rows]
         if not ids:
             return []
-        tags = await _grouped(session, t.LoggedModelTagRow, t.LoggedModelTagRow.model_id, ids)
-        params = await _grouped(session, t.LoggedModelParamRow, t.LoggedModelParamRow.model_id, ids)
-        metrics = await _grouped(
+        tags = await grouped(session, t.LoggedModelTagRow, t.LoggedModelTagRow.model_id, ids)
+        params = await grouped(session, t.LoggedModelParamRow, t.LoggedModelParamRow.model_id, ids)
+        metrics = await grouped(
             session, t.LoggedModelMetricRow, t.LoggedModelMetricRow.model_id, ids
         )
         return [
@@ -940,39 +930,6 @@ async def _flush_unique_name(session: AsyncSession, name: str) -> None:
         await session.flush()
     except IntegrityError as exc:
         raise already_exists(f"Experiment(name={name}) already exists.") from exc
-
-
-async def _upsert_key_values(
-    session: AsyncSession, table: Any, owner_column: str, owner: str | int, values: dict[str, str]
-) -> None:
-    """Set key/value rows (tags, model params) of one owner; the last value of a key wins."""
-    statement = _insert(session, table)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[owner_column, "key"], set_={"value": statement.excluded.value}
-        ),
-        [{owner_column: owner, "key": key, "value": values[key]} for key in sorted(values)],
-    )
-
-
-async def _grouped(
-    session: AsyncSession, table: Any, column: Any, keys: Sequence[K]
-) -> dict[K, list[Any]]:
-    """Rows of ``table`` whose ``column`` is one of ``keys``, grouped by it.
-
-    Keys go in chunks: a page may hold 50,000 runs, more than the 32,767 bind parameters
-    PostgreSQL takes in one statement.
-    """
-    grouped: dict[K, list[Any]] = defaultdict(list)
-    for start in range(0, len(keys), IN_CHUNK):
-        chunk = keys[start : start + IN_CHUNK]
-        for row in await session.scalars(select(table).where(column.in_(chunk))):
-            grouped[getattr(row, column.key)].append(row)
-    return grouped
-
-
-def _by_key(entries: Sequence[Param]) -> list[Param]:
-    return sorted(entries, key=lambda entry: entry.key)
 
 
 def _latest_order(row: dict[str, Any]) -> tuple[int, int, float]:

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from google.protobuf.message import Message
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from berth.artifacts.paths import has_control_characters
 from berth.errors import BerthError, ErrorCode, invalid
 from berth.wire.json import message_to_json, parse_dict, parse_json_body, parse_query
 from berth.wire.rpc import Endpoint, Rpc
@@ -24,6 +25,21 @@ def error_response(code: ErrorCode, message: str, status: int | None = None) -> 
         {"error_code": code.name, "message": message},
         status_code=status or code.http_status,
     )
+
+
+def internal_error(request: Request) -> JSONResponse:
+    """An unexpected failure while serving ``request``: its traceback goes to the log, the
+    client gets MLflow's INTERNAL_ERROR body. Call it from an ``except Exception`` block."""
+    log.exception("unhandled error serving %s %s", request.method, request.url.path)
+    return error_response(ErrorCode.INTERNAL_ERROR, "Internal server error; see the log.")
+
+
+def refuse_control_characters(request: Request) -> None:
+    """Query parameters (names and values) with control characters, NUL included, are
+    INVALID_PARAMETER_VALUE: no store can take them, and PostgreSQL fails on a NUL."""
+    for key, value in request.query_params.multi_items():
+        if has_control_characters(key) or has_control_characters(value):
+            raise invalid(f"Query parameter {key!r} contains control characters.")
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -94,8 +110,7 @@ def _endpoint_function(
         except BerthError as exc:
             return error_response(exc.code, exc.message)
         except Exception:
-            log.exception("unhandled error serving %s %s", request.method, request.url.path)
-            return error_response(ErrorCode.INTERNAL_ERROR, "Internal server error; see the log.")
+            return internal_error(request)
         return Response(message_to_json(response), media_type=JSON)
 
     serve.__name__ = rpc.name

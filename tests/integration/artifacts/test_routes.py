@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from berth.app import create_app
+from berth.artifacts.service import ArtifactService
 from berth.config import Settings
 from berth.db.migrate import upgrade
 
@@ -214,3 +215,20 @@ async def test_list_traversal_is_refused(client: httpx.AsyncClient, path: str) -
     response = await client.get(f"{API}/artifacts", params={"path": path})
 
     assert response.status_code == 400
+
+
+async def test_an_unexpected_failure_is_mlflows_internal_error_json(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def fail(*_args: object) -> None:
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(ArtifactService, "list", fail)
+
+    response = await client.get(f"{API}/artifacts", params={"path": "r"})
+
+    assert response.status_code == 500
+    assert response.json() == {
+        "error_code": "INTERNAL_ERROR",
+        "message": "Internal server error; see the log.",
+    }

@@ -7,11 +7,13 @@ The server under test proxies artifacts (the default) unless a test starts its o
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
 import pytest
 
+from berth.registry.service import RegistryService
 from tests.integration.registry.rest.conftest import RegistryApi, Serve
 
 
@@ -154,12 +156,16 @@ async def test_get_artifact_refuses_traversal_out_of_a_real_version(api: Registr
         refused(api, await get_artifact(api, name="x", version="1", path=path))
 
 
-async def test_direct_mode_accepts_a_file_uri_under_the_artifact_root(serve: Serve) -> None:
+async def test_direct_mode_accepts_a_file_uri_inside_the_named_runs_artifacts(
+    serve: Serve,
+) -> None:
     async with serve(serve_artifacts=False) as api:
         await api.create_model("x")
-        inside = f"{api.settings.artifact_root}/0/abc/artifacts/model"
-        response = await api.create_version("x", inside)
+        run = await api.create_run()
+        inside = f"{run['info']['artifact_uri']}/model"
+        response = await api.create_version("x", inside, run_id=run["info"]["run_id"])
 
+    assert inside.startswith(f"{api.settings.artifact_root}/0/")
     assert api.ok(response)["model_version"]["source"] == inside
 
 
@@ -167,17 +173,140 @@ async def test_direct_mode_accepts_a_file_uri_under_the_artifact_root(serve: Ser
     "source_of",
     [
         "file:///etc/",
+        "{root}",
         "{root}/../../etc",
         "{root}/0/%2e%2e/%2e%2e/%2e%2e/etc",
-        "{root}-elsewhere/0/model",
-        "mlflow-artifacts:/0/abc/artifacts/model",
+        "{root}-elsewhere/0/{run}/artifacts/model",
+        "{root}/0/{other}/artifacts/model",
+        "{root}/0/{run}",
+        "mlflow-artifacts:/0/{run}/artifacts/model",
     ],
 )
-async def test_direct_mode_refuses_sources_outside_the_artifact_root(
+async def test_direct_mode_refuses_sources_outside_the_named_runs_artifacts(
     serve: Serve, source_of: str
 ) -> None:
     async with serve(serve_artifacts=False) as api:
         await api.create_model("x")
-        response = await api.create_version("x", source_of.format(root=api.settings.artifact_root))
+        run_id, other = await api.create_run_id(), await api.create_run_id()
+        source = source_of.format(root=api.settings.artifact_root, run=run_id, other=other)
+        response = await api.create_version("x", source, run_id=run_id)
 
     refused(api, response)
+
+
+async def test_a_uri_source_naming_no_run_or_logged_model_is_refused(api: RegistryApi) -> None:
+    run_id = await api.create_run_id()
+    await api.create_model("x")
+
+    response = await api.create_version("x", f"mlflow-artifacts:/0/{run_id}/artifacts/model")
+
+    assert "needs the run_id" in refused(api, response)
+
+
+async def test_a_source_in_another_runs_artifacts_is_refused(api: RegistryApi) -> None:
+    mine, theirs = await api.create_run_id(), await api.create_run_id()
+    await api.create_model("x")
+
+    response = await api.create_version(
+        "x", f"mlflow-artifacts:/0/{theirs}/artifacts/model", run_id=mine
+    )
+
+    assert "run_id request parameter must identify" in refused(api, response)
+
+
+@pytest.mark.parametrize(
+    "source", ["mlflow-artifacts:/", "mlflow-artifacts:///", "mlflow-artifacts:/0"]
+)
+async def test_the_store_root_and_an_experiment_folder_are_refused(
+    api: RegistryApi, source: str
+) -> None:
+    run_id = await api.create_run_id()
+    await api.create_model("x")
+
+    refused(api, await api.create_version("x", source, run_id=run_id))
+
+
+async def test_a_source_outside_the_named_logged_model_is_refused(api: RegistryApi) -> None:
+    run_id = await api.create_run_id()
+    model = api.ok(await api.post("logged-models", {"experiment_id": "0", "source_run_id": run_id}))
+    await api.create_model("x")
+
+    response = await api.create_version(
+        "x",
+        f"mlflow-artifacts:/0/{run_id}/artifacts/model",
+        model_id=model["model"]["info"]["model_id"],
+    )
+
+    assert "model_id request parameter must identify" in refused(api, response)
+
+
+async def test_a_source_inside_the_named_logged_model_is_accepted(api: RegistryApi) -> None:
+    model = api.ok(await api.post("logged-models", {"experiment_id": "0"}))["model"]["info"]
+    await api.create_model("x")
+    source = f"{model['artifact_uri']}/model"
+
+    response = await api.create_version("x", source, model_id=model["model_id"])
+
+    assert api.ok(response)["model_version"]["source"] == source
+
+
+async def test_a_runs_root_in_another_bucket_is_accepted_but_never_read(
+    api: RegistryApi,
+) -> None:
+    experiment_id = await api.create_experiment("elsewhere", artifact_location="s3://other/exp")
+    run = await api.create_run(experiment_id)
+    source = f"{run['info']['artifact_uri']}/model"
+    await api.create_model("x")
+
+    created = await api.create_version("x", source, run_id=run["info"]["run_id"])
+    uri = await api.get("model-versions/get-download-uri", {"name": "x", "version": "1"})
+    read = await get_artifact(api, name="x", version="1", path="MLmodel")
+
+    assert api.ok(created)["model_version"]["source"] == source
+    assert api.ok(uri) == {"artifact_uri": source}
+    assert "does not read artifacts at s3://other/exp/" in api.error(read, 501, "NOT_IMPLEMENTED")
+
+
+async def test_the_server_never_connects_to_a_source(api: RegistryApi) -> None:
+    connections: list[object] = []
+
+    def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(reader)
+        writer.close()
+
+    listener = await asyncio.start_server(accept, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    try:
+        version, run_id = await api.version_from_run("x")
+        remote = await api.create_version("x", f"http://127.0.0.1:{port}/x", run_id=run_id)
+        read = await get_artifact(api, name="x", version=version["version"], path="MLmodel")
+        await asyncio.sleep(0.2)
+    finally:
+        listener.close()
+        await listener.wait_closed()
+
+    refused(api, remote)
+    api.error(read, 404, "RESOURCE_DOES_NOT_EXIST")
+    assert connections == []
+
+
+async def test_get_artifact_refuses_a_nul_in_a_query_parameter(api: RegistryApi) -> None:
+    await api.version_from_run("x")
+
+    response = await get_artifact(api, name="x\x00", version="1", path="MLmodel")
+
+    assert "control characters" in api.error(response, 400, "INVALID_PARAMETER_VALUE")
+
+
+async def test_an_unexpected_failure_in_get_artifact_is_mlflows_internal_error(
+    api: RegistryApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def fail(*_args: Any) -> None:
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(RegistryService, "download_artifact", fail)
+
+    response = await get_artifact(api, name="x", version="1", path="MLmodel")
+
+    api.error(response, 500, "INTERNAL_ERROR")
+    assert "secret detail" not in response.text

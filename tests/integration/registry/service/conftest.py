@@ -23,6 +23,7 @@ from berth.registry.entities import Tag
 from berth.registry.service import RegistryService
 from berth.registry.sources import SourcePolicy
 from berth.registry.sql_store import SqlRegistryStore
+from berth.tracking.lineage import TrackingLineage
 from berth.tracking.locations import ArtifactLister
 from berth.tracking.service import TrackingService
 from berth.tracking.sql_store import SqlTrackingStore
@@ -76,12 +77,16 @@ async def world(module_database_uri: str) -> AsyncIterator[World]:
         await _wipe(db)
         clock = FakeClock()
         store = MemoryBackend()
-        tracking = TrackingService(
-            db, SqlTrackingStore("mlflow-artifacts:/"), ArtifactLister(store), clock=clock
-        )
+        tracking_store = SqlTrackingStore("mlflow-artifacts:/")
+        tracking = TrackingService(db, tracking_store, ArtifactLister(store), clock=clock)
         await tracking.bootstrap()
         registry = RegistryService(
-            db, SqlRegistryStore(), SourcePolicy(store.root, proxied=True), store, clock=clock
+            db,
+            SqlRegistryStore(),
+            SourcePolicy(store.root, proxied=True),
+            store,
+            TrackingLineage(tracking_store),
+            clock=clock,
         )
         yield World(registry, tracking, store, clock, db)
     finally:

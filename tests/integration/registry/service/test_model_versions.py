@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
 from berth.errors import ErrorCode
-from berth.registry.entities import Tag
+from berth.registry.entities import IS_PROMPT_TAG, Tag
+from berth.tracking.sql_store import SqlTrackingStore
 from tests.integration.registry.service.conftest import World
 from tests.integration.tracking.service.support import raises
 
@@ -77,15 +79,130 @@ async def test_registered_version_source_resolves_to_that_versions_files(world: 
     )
 
 
-async def test_a_source_inside_the_proxied_store_is_kept_as_given(world: World) -> None:
+async def test_a_source_inside_the_named_runs_artifacts_is_kept_as_given(world: World) -> None:
     await world.registry.create_registered_model("m", [], None)
+    run_id = await world.run_id()
+    source = f"mlflow-artifacts:/0/{run_id}/artifacts/model"
+
+    version = await world.registry.create_model_version("m", source, run_id, [], None, "", None)
+
+    assert (version.source, version.storage_location, version.run_id) == (source, source, run_id)
+    assert version.description == ""
+
+
+async def test_a_runs_source_with_a_model_id_is_refused(world: World) -> None:
+    await world.registry.create_registered_model("m", [], None)
+    run_id = await world.run_id()
+    model_id = await world.logged_model_id(run_id)
+
+    with raises(ErrorCode.INVALID_PARAMETER_VALUE, match="model_id request parameter"):
+        await world.registry.create_model_version(
+            "m", f"runs:/{run_id}/model", None, [], None, None, model_id
+        )
+
+
+@pytest.mark.parametrize("parameter", ["run_id", "model_id"])
+async def test_a_registered_source_refuses_lineage_other_than_the_versions(
+    world: World, parameter: str
+) -> None:
+    await world.version("a")
+    await world.registry.create_registered_model("b", [], None)
+    other_run = await world.run_id()
+    lineage = {"run_id": other_run, "model_id": await world.logged_model_id(other_run)}
+    given = {"run_id": None, "model_id": None, parameter: lineage[parameter]}
+
+    with raises(ErrorCode.INVALID_PARAMETER_VALUE, match="must match the referenced"):
+        await world.registry.create_model_version(
+            "b", "models:/a/1", given["run_id"], [], None, None, given["model_id"]
+        )
+
+
+async def test_a_registered_source_takes_the_referenced_versions_lineage(world: World) -> None:
+    await world.version("a")
+    first = await world.registry.get_model_version("a", "1")
+    await world.registry.create_registered_model("b", [], None)
 
     version = await world.registry.create_model_version(
-        "m", "mlflow-artifacts:/0/abc/artifacts/model", None, [], None, "", None
+        "b", "models:/a/1", first.run_id, [], None, None, None
     )
 
-    assert version.storage_location == "mlflow-artifacts:/0/abc/artifacts/model"
-    assert version.description == ""
+    assert (version.source, version.run_id) == ("models:/a/1", first.run_id)
+
+
+async def test_a_prompt_is_not_a_model_version_source(world: World) -> None:
+    await world.registry.create_registered_model("p", [Tag(IS_PROMPT_TAG, "true")], None)
+    await world.registry.create_model_version(
+        "p", "prompt-template", None, [Tag(IS_PROMPT_TAG, "true")], None, None, None
+    )
+    await world.registry.create_registered_model("m", [], None)
+
+    with raises(ErrorCode.INVALID_PARAMETER_VALUE, match="Prompt versions cannot be used"):
+        await world.registry.create_model_version("m", "models:/p/1", None, [], None, None, None)
+
+
+@pytest.mark.parametrize("source", ["prompt-template", "dummy-source"])
+async def test_a_prompt_version_takes_mlflows_placeholder_source(world: World, source: str) -> None:
+    await world.registry.create_registered_model("p", [Tag(IS_PROMPT_TAG, "true")], None)
+    tags = [Tag(IS_PROMPT_TAG, "TRUE"), Tag("mlflow.prompt.text", "Hi {{name}}")]
+
+    version = await world.registry.create_model_version("p", source, None, tags, None, None, None)
+
+    assert (version.version, version.source, version.run_id) == (1, source, None)
+
+
+@pytest.mark.parametrize(
+    ("source", "tags"),
+    [
+        ("s3://bucket/prompt", [Tag(IS_PROMPT_TAG, "true")]),
+        ("prompt-template", []),
+        ("dummy-source", [Tag(IS_PROMPT_TAG, "true"), Tag(IS_PROMPT_TAG, "false")]),
+    ],
+)
+async def test_a_placeholder_source_is_only_for_prompt_versions(
+    world: World, source: str, tags: list[Tag]
+) -> None:
+    await world.registry.create_registered_model("p", [Tag(IS_PROMPT_TAG, "true")], None)
+
+    with raises(ErrorCode.INVALID_PARAMETER_VALUE, match="Invalid (prompt|model version) source"):
+        await world.registry.create_model_version("p", source, None, tags, None, None, None)
+
+
+async def test_registering_a_logged_model_records_the_version_on_it(world: World) -> None:
+    await world.registry.create_registered_model("m", [], None)
+    model_id = await world.logged_model_id(await world.run_id())
+
+    for _ in range(2):
+        await world.registry.create_model_version(
+            "m", f"models:/{model_id}", None, [], None, None, model_id
+        )
+
+    model = await world.tracking.get_logged_model(model_id)
+    tags = {tag.key: tag.value for tag in model.tags}
+    assert json.loads(tags["mlflow.modelVersions"]) == [
+        {"name": "m", "version": 1},
+        {"name": "m", "version": 2},
+    ]
+
+
+async def test_a_version_records_where_it_lies_and_the_download_uri_translates_it(
+    world: World,
+) -> None:
+    async with world.db.transaction() as session:
+        experiment = await SqlTrackingStore("unused").create_experiment(
+            session, "in-store", world.store.root, [], world.clock()
+        )
+    run = await world.tracking.create_run(experiment, "alice", None, None, [])
+    await world.registry.create_registered_model("m", [], None)
+    recorded = f"{world.store.root}/{run.info.run_id}/artifacts/model"
+
+    await world.registry.create_model_version(
+        "m", f"runs:/{run.info.run_id}/model", None, [], None, None, None
+    )
+
+    assert (await world.registry.get_model_version("m", "1")).storage_location == recorded
+    assert await world.registry.get_download_uri("m", "1") == (
+        f"mlflow-artifacts:/{run.info.run_id}/artifacts/model"
+    )
 
 
 async def test_a_source_of_a_missing_run_is_refused(world: World) -> None:

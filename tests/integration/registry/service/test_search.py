@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from berth.errors import ErrorCode
-from berth.registry.entities import Tag
+from berth.registry.entities import IS_PROMPT_TAG, Tag
 from tests.integration.registry.service.conftest import World
 from tests.integration.tracking.service.support import raises
 
@@ -99,7 +101,35 @@ async def test_versions_filter_by_name_number_and_tag(world: World) -> None:
 
     found = await _versions(world, "name = 'a' AND version_number > 1 AND tags.env = 'prod'")
 
-    assert sorted(found) == [("a", 2), ("a", 3)]
+    assert found == [("a", 3), ("a", 2)]
+
+
+async def test_versions_updated_at_once_order_by_name_then_newest_version(world: World) -> None:
+    for name in ["b", "a", "b", "a"]:
+        await world.version(name)
+
+    assert await _versions(world) == [("a", 2), ("a", 1), ("b", 2), ("b", 1)]
+
+
+async def test_models_updated_at_once_order_by_name(world: World) -> None:
+    for name in ["c", "a", "b"]:
+        await world.registry.create_registered_model(name, [], None)
+
+    assert await _models(world, order_by=["last_updated_timestamp DESC"]) == ["a", "b", "c"]
+
+
+async def test_prompt_versions_are_left_out_of_version_search_unless_asked_for(
+    world: World,
+) -> None:
+    await world.version("model")
+    prompt = [Tag(IS_PROMPT_TAG, "true")]
+    await world.registry.create_registered_model("prompt", prompt, None)
+    await world.registry.create_model_version(
+        "prompt", "prompt-template", None, prompt, None, None, None
+    )
+
+    assert await _versions(world) == [("model", 1)]
+    assert await _versions(world, f"tags.`{IS_PROMPT_TAG}` = 'true'") == [("prompt", 1)]
 
 
 async def test_versions_filter_by_run_id(world: World) -> None:
@@ -122,3 +152,30 @@ async def test_a_tag_filter_on_a_missing_tag_matches_nothing(world: World) -> No
     await world.version("a")
 
     assert await _versions(world, "tags.env != 'prod'") == []
+
+
+@pytest.mark.parametrize(
+    ("condition", "matches"),
+    [
+        ("= 2147483648", False),
+        ("!= 2147483648", True),
+        ("< 99999999999999999999999", True),
+        ("<= 2147483648", True),
+        ("> 2147483648", False),
+        (">= '99999999999999999999999'", False),
+        ("= -99999999999999999999999", False),
+        ("!= 0", True),
+        ("< 0", False),
+        ("<= -1", False),
+        ("> -99999999999999999999999", True),
+        (">= 0", True),
+    ],
+)
+async def test_a_version_number_beyond_the_column_is_decided_without_overflow(
+    world: World, condition: str, matches: bool
+) -> None:
+    await world.version("a")
+
+    found = await _versions(world, f"version_number {condition}")
+
+    assert found == ([("a", 1)] if matches else [])

@@ -1,16 +1,15 @@
-"""On PostgreSQL, tag filters of registry searches are served by an index, not a scan."""
+"""On PostgreSQL, tag filters of registry searches are served by an index, not a scan: the
+statement each search really runs (with its prompt exclusion, order and page) is explained."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, text
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import event, insert, text
 
-from berth.registry import search
 from berth.registry import tables as t
-from berth.tracking.search.grammar import parse_model_version_filter, parse_registered_model_filter
 from tests.integration.registry.service.conftest import World
 
 pytestmark = pytest.mark.postgres
@@ -60,23 +59,37 @@ async def _fill(world: World) -> None:
         await session.execute(text("ANALYZE"))
 
 
-async def _plan(world: World, statement: Any) -> str:
-    compiled = statement.compile(
-        dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
+async def _plan_of_search(world: World, search: Callable[[], Awaitable[object]], table: str) -> str:
+    """EXPLAIN of the statement the real search runs against ``table`` (its page query),
+    captured from the driver with its parameters as they were bound."""
+    executed: list[tuple[str, Any]] = []
+
+    def record(*args: Any) -> None:
+        _connection, _cursor, statement, parameters = args[:4]
+        executed.append((statement, parameters))
+
+    engine = world.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        await search()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    statement, parameters = next(
+        (sql, params) for sql, params in executed if f"FROM {table}" in sql and "LIMIT" in sql
     )
-    async with world.db.transaction() as session:
-        rows = await session.execute(text(f"EXPLAIN {compiled}"))
+    async with world.db.engine.connect() as connection:
+        rows = await connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
         return "\n".join(row[0] for row in rows)
 
 
 async def test_a_registered_model_tag_filter_uses_an_index(world: World) -> None:
     await _fill(world)
-    comparisons = parse_registered_model_filter("tags.`k1-7` = 'v57'")
-    statement = t.RegisteredModelRow.__table__.select().where(
-        *search.registered_model_filter(comparisons)
-    )
 
-    plan = await _plan(world, statement)
+    plan = await _plan_of_search(
+        world,
+        lambda: world.registry.search_registered_models("tags.`k1-7` = 'v57'", 10, [], None),
+        "registered_models",
+    )
 
     assert "Seq Scan on registered_model_tags" not in plan, plan
     assert "ix_registered_model_tags_key_registered_model_id" in plan or (
@@ -86,16 +99,12 @@ async def test_a_registered_model_tag_filter_uses_an_index(world: World) -> None
 
 async def test_a_model_version_tag_filter_uses_an_index(world: World) -> None:
     await _fill(world)
-    comparisons = parse_model_version_filter("tags.`k2-7` = 'v57'")
-    statement = (
-        t.ModelVersionRow.__table__.select()
-        .join(
-            t.RegisteredModelRow, t.RegisteredModelRow.id == t.ModelVersionRow.registered_model_id
-        )
-        .where(*search.model_version_filter(comparisons))
-    )
 
-    plan = await _plan(world, statement)
+    plan = await _plan_of_search(
+        world,
+        lambda: world.registry.search_model_versions("tags.`k2-7` = 'v57'", 10, [], None),
+        "model_versions",
+    )
 
     assert "Seq Scan on model_version_tags" not in plan, plan
     assert "ix_model_version_tags_key_registered_model_id_version" in plan or (

@@ -1,0 +1,62 @@
+"""Query helpers every slice's SQL store shares (the same SQL on PostgreSQL and SQLite)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+IN_CHUNK = 1000
+"""Keys per ``IN`` list: a page may hold 50,000 owners, more than the 32,767 bind parameters
+PostgreSQL takes in one statement (a chunk of composite keys binds a few per key)."""
+
+K = TypeVar("K", str, int)
+
+
+class Keyed(Protocol):
+    @property
+    def key(self) -> str: ...
+
+
+T = TypeVar("T", bound=Keyed)
+
+
+def dialect_insert(session: AsyncSession, table: Any) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT on both PostgreSQL and SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+async def grouped(
+    session: AsyncSession, table: Any, column: Any, keys: Sequence[K]
+) -> dict[K, list[Any]]:
+    """Rows of ``table`` whose ``column`` is one of ``keys``, grouped by it (in chunks)."""
+    found: dict[K, list[Any]] = defaultdict(list)
+    for start in range(0, len(keys), IN_CHUNK):
+        chunk = keys[start : start + IN_CHUNK]
+        for row in await session.scalars(select(table).where(column.in_(chunk))):
+            found[getattr(row, column.key)].append(row)
+    return found
+
+
+async def upsert_key_values(
+    session: AsyncSession, table: Any, owner_column: str, owner: str | int, values: dict[str, str]
+) -> None:
+    """Set key/value rows (tags, params) of one owner; the last value of a key wins."""
+    statement = dialect_insert(session, table)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[owner_column, "key"], set_={"value": statement.excluded.value}
+        ),
+        [{owner_column: owner, "key": key, "value": values[key]} for key in sorted(values)],
+    )
+
+
+def by_key(entries: Iterable[T]) -> list[T]:
+    """Tags, params and the like in key order, as MLflow renders them."""
+    return sorted(entries, key=lambda entry: entry.key)
