@@ -124,6 +124,31 @@ async def test_aliases_are_set_read_and_deleted_on_one_path(api: RegistryApi) ->
     assert "aliases" not in model["registered_model"]
 
 
+async def test_model_tags_are_set_with_post_and_deleted_with_delete(api: RegistryApi) -> None:
+    await api.create_model("churn")
+
+    api.ok(await api.post("registered-models/set-tag", {"name": "churn", "key": "k", "value": "v"}))
+    tagged = api.ok(await api.get("registered-models/get", {"name": "churn"}))
+    api.ok(await api.delete("registered-models/delete-tag", {"name": "churn", "key": "k"}))
+    untagged = api.ok(await api.get("registered-models/get", {"name": "churn"}))
+
+    assert tagged["registered_model"]["tags"] == [{"key": "k", "value": "v"}]
+    assert "tags" not in untagged["registered_model"]
+
+
+async def test_version_tags_are_set_with_post_and_deleted_with_delete(api: RegistryApi) -> None:
+    await api.version_from_run("churn")
+    version = {"name": "churn", "version": "1"}
+
+    api.ok(await api.post("model-versions/set-tag", {**version, "key": "k", "value": "v"}))
+    tagged = api.ok(await api.get("model-versions/get", version))
+    api.ok(await api.delete("model-versions/delete-tag", {**version, "key": "k"}))
+    untagged = api.ok(await api.get("model-versions/get", version))
+
+    assert {"key": "k", "value": "v"} in tagged["model_version"]["tags"]
+    assert {"key": "k", "value": "v"} not in untagged["model_version"].get("tags", [])
+
+
 async def test_update_is_a_patch(api: RegistryApi) -> None:
     await api.create_model("churn")
 
