@@ -13,9 +13,7 @@ from berth.proto import http_pb2
 from berth.wire.rpc import rpc_options
 
 METHODS = {
-    method.name: method
-    for service in (TRACKING, REGISTRY, ARTIFACTS)
-    for method in service.methods
+    method.name: method for service in (TRACKING, REGISTRY, ARTIFACTS) for method in service.methods
 }
 RPC_NAMES = sorted(METHODS)
 # gRPC-only rpcs: streams (LogMetrics) and the artifact service, whose REST twins are the
