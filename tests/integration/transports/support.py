@@ -12,6 +12,7 @@ from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
 
 import httpx
+from fastapi import FastAPI
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
@@ -154,6 +155,7 @@ class Grpc:
 @dataclass(frozen=True)
 class Running:
     settings: Settings
+    asgi: FastAPI
     rest: Rest
     grpc: Grpc
     target: str
@@ -176,7 +178,7 @@ async def running(settings: Settings, migrate: bool = True) -> AsyncIterator[Run
         ) as http,
         AsyncBerthClient(target) as client,
     ):
-        yield Running(settings, Rest(http), Grpc(client), target)
+        yield Running(settings, app, Rest(http), Grpc(client), target)
 
 
 def settings(**fields: Any) -> Settings:
