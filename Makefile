@@ -7,7 +7,7 @@ VERSION ?= $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml | head -n 
 MODE ?= proxied
 
 .PHONY: help run test test-unit test-integration test-e2e test-chart local-check lint format \
-	protos protos-check check uv image kind-e2e
+	protos protos-check buf-lint check uv image kind-e2e
 
 help:
 	@echo "make run          start berth server on http://127.0.0.1:5000 (SQLite + ./mlartifacts)"
@@ -15,6 +15,7 @@ help:
 	@echo "make test-unit    unit tests only (no services needed)"
 	@echo "make lint         ruff + mypy --strict"
 	@echo "make protos       regenerate services/berth/proto from protos/"
+	@echo "make buf-lint     buf lint of protos/ (buf.yaml; installs buf from npm when missing)"
 	@echo "make check        the gate before a push: lint, fresh protos, unit tests"
 	@echo "make test-chart   the Helm chart: render, lint, schemas, and the local check of each mode"
 	@echo "make local-check MODE=proxied   one mode's rendered chart as local processes"
@@ -68,8 +69,20 @@ format: uv
 protos: uv
 	$(UV) run --frozen python tools/protos.py
 
-protos-check: protos
+protos-check: protos buf-lint
 	@git diff --exit-code --stat -- services/berth/proto || \
 		(echo "services/berth/proto is stale: run 'make protos' and commit the result" && exit 1)
+	@test -z "$$(git status --porcelain --untracked-files=all -- services/berth/proto)" || \
+		(echo "services/berth/proto has untracked generated files: commit them" && exit 1)
+
+# buf comes from the @bufbuild/buf npm package (it carries the binary), installed once here.
+BUF_DIR ?= .cache/buf
+BUF := $(BUF_DIR)/node_modules/.bin/buf
+
+$(BUF):
+	npm install --silent --no-audit --no-fund --prefix $(BUF_DIR) @bufbuild/buf
+
+buf-lint: $(BUF)
+	$(BUF) lint
 
 check: lint protos-check test-unit

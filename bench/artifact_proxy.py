@@ -170,7 +170,7 @@ def main() -> None:
             sys.executable, "-m", "berth", "server",
             "--backend-store-uri", f"sqlite:///{work / 'berth.db'}",
             "--artifacts-destination", destination,
-            "--port", str(port), "--workers", "1",
+            "--port", str(port), "--workers", "1", "--grpc-port", "0",
         ]  # fmt: skip
         pid = stack.enter_context(_process(server, f"{url}/health", env))
         idle = _memory_kib(pid, "VmRSS")

@@ -366,6 +366,9 @@ def start_deployments(
             **cluster.environment(container),
             "BERTH_HOST": "127.0.0.1",
             "BERTH_PORT": str(ports[name]),
+            # Every pod would have 50051 to itself; here they share one host (and the chart
+            # does not expose gRPC yet).
+            "BERTH_GRPC_PORT": "0",
         }
         command = berth_command(container)
         log(f"{name}: {' '.join(command[1:])} on 127.0.0.1:{ports[name]}")

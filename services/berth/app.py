@@ -16,6 +16,7 @@ import berth
 from berth.artifacts import routes as artifact_routes
 from berth.artifacts.backends import backend_for
 from berth.artifacts.backends.base import ArtifactBackend
+from berth.artifacts.handlers import ArtifactHandlers
 from berth.artifacts.run_artifacts import RunArtifacts
 from berth.artifacts.service import ArtifactService
 from berth.config import Settings
@@ -23,7 +24,7 @@ from berth.db.engine import create_engine
 from berth.db.schema_check import SchemaState, check_schema
 from berth.db.transaction import Database
 from berth.errors import ErrorCode
-from berth.proto import registry_pb2, tracking_pb2
+from berth.proto import artifacts_pb2, registry_pb2, tracking_pb2
 from berth.registry import routes as registry_routes
 from berth.registry.handlers import RegistryHandlers
 from berth.registry.service import RegistryService
@@ -34,15 +35,16 @@ from berth.tracking.lineage import TrackingLineage
 from berth.tracking.locations import ArtifactLister
 from berth.tracking.service import TrackingService
 from berth.tracking.sql_store import SqlTrackingStore
-from berth.wire import rest
+from berth.wire import grpc_server, rest
 from berth.wire.hosts import HostGuard
 from berth.wire.metrics import mount_metrics
-from berth.wire.rpc import bind
+from berth.wire.rpc import Rpc, bind
 
 log = logging.getLogger(__name__)
 
 TRACKING = tracking_pb2.DESCRIPTOR.services_by_name["TrackingService"]
 REGISTRY = registry_pb2.DESCRIPTOR.services_by_name["RegistryService"]
+ARTIFACTS = artifacts_pb2.DESCRIPTOR.services_by_name["ArtifactService"]
 ARTIFACTS_ONLY_MESSAGE = (
     "This server is artifacts-only (--artifacts-only): tracking and registry "
     "endpoints are not served here; use the tracking server's URL."
@@ -77,8 +79,9 @@ def create_app(settings: Settings) -> FastAPI:
         await artifact_store.close()
 
     app = _bare_app(settings, lifespan)
-    rest.mount(app, bind(TRACKING, TrackingHandlers(tracking)), settings.max_request_bytes)
-    _mount_registry(app, settings, registry)
+    tracking_rpcs = bind(TRACKING, TrackingHandlers(tracking))
+    rest.mount(app, tracking_rpcs, settings.max_request_bytes)
+    registry_rpcs = _mount_registry(app, settings, registry)
     artifacts = _artifact_service(settings, artifact_store)
     if settings.serve_artifacts:
         artifact_routes.mount(app, artifacts)
@@ -86,9 +89,20 @@ def create_app(settings: Settings) -> FastAPI:
     # artifacts that live in its own store (as it lists them), whoever wrote them there.
     artifact_routes.mount_run_artifacts(app, RunArtifacts(tracking, artifacts))
     services = ["tracking", "registry", *(["artifacts"] if settings.serve_artifacts else [])]
+    ready = _readiness(settings, db, artifact_store)
+    _attach_grpc(
+        app,
+        settings,
+        [
+            grpc_server.GrpcService(TRACKING, tracking_rpcs),
+            grpc_server.GrpcService(REGISTRY, registry_rpcs),
+            *([_artifacts_grpc(artifacts)] if settings.serve_artifacts else []),
+        ],
+        ready,
+    )
     _mount_meta(
         app,
-        _readiness(settings, db, artifact_store),
+        ready,
         {
             "services": services,
             "backend": db.dialect,
@@ -112,9 +126,11 @@ def _registry_service(
     return RegistryService(db, SqlRegistryStore(), sources, artifact_store, lineage)
 
 
-def _mount_registry(app: FastAPI, settings: Settings, registry: RegistryService) -> None:
-    rest.mount(app, bind(REGISTRY, RegistryHandlers(registry)), settings.max_request_bytes)
+def _mount_registry(app: FastAPI, settings: Settings, registry: RegistryService) -> list[Rpc]:
+    rpcs = bind(REGISTRY, RegistryHandlers(registry))
+    rest.mount(app, rpcs, settings.max_request_bytes)
     registry_routes.mount(app, registry)
+    return rpcs
 
 
 def _registry_only_app(
@@ -131,11 +147,13 @@ def _registry_only_app(
         await artifact_store.close()
 
     app = _bare_app(settings, lifespan)
-    _mount_registry(app, settings, registry)
+    registry_rpcs = _mount_registry(app, settings, registry)
     _mount_not_served(app, REGISTRY_ONLY_MESSAGE)
+    ready = _readiness(settings, db, artifact_store)
+    _attach_grpc(app, settings, [grpc_server.GrpcService(REGISTRY, registry_rpcs)], ready)
     _mount_meta(
         app,
-        _readiness(settings, db, artifact_store),
+        ready,
         {
             "services": ["registry"],
             "backend": db.dialect,
@@ -205,10 +223,12 @@ def _artifacts_only_app(settings: Settings, artifact_store: ArtifactBackend) -> 
         await artifact_store.close()
 
     app = _bare_app(settings, lifespan)
-    artifact_routes.mount(app, _artifact_service(settings, artifact_store))
+    artifacts = _artifact_service(settings, artifact_store)
+    artifact_routes.mount(app, artifacts)
     _mount_not_served(app, ARTIFACTS_ONLY_MESSAGE, registry_routes.GET_ARTIFACT)
 
     ready = CachedCheck(_store_check(artifact_store), STORE_CHECK_TTL_SECONDS)
+    _attach_grpc(app, settings, [_artifacts_grpc(artifacts)], ready)
     _mount_meta(app, ready, {"services": ["artifacts"], **_artifacts_info(settings)})
     return app
 
@@ -293,3 +313,22 @@ def _mount_meta(
     @app.get("/api/2.0/berth/server-info")
     async def server_info() -> JSONResponse:
         return JSONResponse({"version": berth.__version__, **info})
+
+
+# --- gRPC: the same handler tables, served by grpc.aio inside the app's lifespan -------------
+
+
+def _attach_grpc(
+    app: FastAPI,
+    settings: Settings,
+    services: list[grpc_server.GrpcService],
+    ready: Callable[[], Awaitable[str | None]],
+) -> None:
+    """Serve ``services`` over gRPC on ``--grpc-port`` (0: not at all) while the app runs."""
+    if settings.grpc_port:
+        address = grpc_server.grpc_address(settings.host, settings.grpc_port)
+        grpc_server.attach(app, address, services, ready, reuse_port=settings.workers > 1)
+
+
+def _artifacts_grpc(artifacts: ArtifactService) -> grpc_server.GrpcService:
+    return grpc_server.GrpcService(ARTIFACTS, bind(ARTIFACTS, ArtifactHandlers(artifacts)))

@@ -67,6 +67,15 @@ def listening_options(command: F) -> F:
                 "--workers", "-w", envvar="BERTH_WORKERS", default=1, type=int, show_default=True
             ),
             click.option(
+                "--grpc-port",
+                envvar="BERTH_GRPC_PORT",
+                default=50051,
+                type=click.IntRange(0, 65535),
+                show_default=True,
+                help="Port of the gRPC API (same services, health, reflection) on --host; "
+                "0 turns gRPC off.",
+            ),
+            click.option(
                 "--allowed-hosts",
                 envvar="BERTH_ALLOWED_HOSTS",
                 default=None,
@@ -238,6 +247,8 @@ def _serve(settings: Settings) -> None:
             _redacted(settings.backend_store_uri),
             settings.artifact_root,
         )
+    if settings.grpc_port:
+        log.info("gRPC on %s:%d", settings.host, settings.grpc_port)
     uvicorn.run(
         "berth.app:create_app_from_environment",
         factory=True,

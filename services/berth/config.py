@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=5000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1)
+    grpc_port: int = Field(
+        default=50051,
+        ge=0,
+        le=65535,
+        description="Port of the gRPC API on --host (0: no gRPC). With several workers each "
+        "binds it with SO_REUSEPORT.",
+    )
     allowed_hosts: str | None = Field(
         default=None,
         description="Comma-separated Host names the server answers to ('*' for any). By "

@@ -61,6 +61,7 @@ def running_berth(
         "--backend-store-uri", store_uri,
         "--artifacts-destination", artifacts_destination or str(workdir / "mlartifacts"),
         "--port", str(port),
+        "--grpc-port", str(_free_port()),
         *flags,
     ]  # fmt: skip
     with log.open("wb") as out:

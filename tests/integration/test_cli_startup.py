@@ -59,6 +59,7 @@ def _environment(tmp_path: Path, credentials: S3Server | None = None) -> dict[st
 def _command(mode: str, tmp_path: Path, *flags: str) -> list[str]:
     """``python -m berth <mode>`` on a free port (and a SQLite database for ``server``)."""
     command = [sys.executable, "-m", "berth", mode, "--port", str(_free_port())]
+    command += ["--grpc-port", str(_free_port())]
     if mode == "server":
         command += ["--backend-store-uri", f"sqlite:///{tmp_path / 'mlflow.db'}"]
     return [*command, *flags]

@@ -604,6 +604,21 @@ class LogBatch(_message.Message):
     tags: _containers.RepeatedCompositeFieldContainer[RunTag]
     def __init__(self, run_id: _Optional[str] = ..., metrics: _Optional[_Iterable[_Union[Metric, _Mapping]]] = ..., params: _Optional[_Iterable[_Union[Param, _Mapping]]] = ..., tags: _Optional[_Iterable[_Union[RunTag, _Mapping]]] = ...) -> None: ...
 
+class LogMetrics(_message.Message):
+    __slots__ = ("run_id", "metrics")
+    class Response(_message.Message):
+        __slots__ = ("batches", "metrics")
+        BATCHES_FIELD_NUMBER: _ClassVar[int]
+        METRICS_FIELD_NUMBER: _ClassVar[int]
+        batches: int
+        metrics: int
+        def __init__(self, batches: _Optional[int] = ..., metrics: _Optional[int] = ...) -> None: ...
+    RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    METRICS_FIELD_NUMBER: _ClassVar[int]
+    run_id: str
+    metrics: _containers.RepeatedCompositeFieldContainer[Metric]
+    def __init__(self, run_id: _Optional[str] = ..., metrics: _Optional[_Iterable[_Union[Metric, _Mapping]]] = ...) -> None: ...
+
 class LogModel(_message.Message):
     __slots__ = ("run_id", "model_json")
     class Response(_message.Message):

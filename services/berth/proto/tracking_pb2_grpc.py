@@ -156,6 +156,11 @@ class TrackingServiceStub:
                 request_serializer=berth_dot_v1_dot_tracking__pb2.LogBatch.SerializeToString,
                 response_deserializer=berth_dot_v1_dot_tracking__pb2.LogBatch.Response.FromString,
                 _registered_method=True)
+        self.LogMetrics = channel.stream_unary(
+                '/berth.v1.TrackingService/LogMetrics',
+                request_serializer=berth_dot_v1_dot_tracking__pb2.LogMetrics.SerializeToString,
+                response_deserializer=berth_dot_v1_dot_tracking__pb2.LogMetrics.Response.FromString,
+                _registered_method=True)
         self.LogModel = channel.unary_unary(
                 '/berth.v1.TrackingService/LogModel',
                 request_serializer=berth_dot_v1_dot_tracking__pb2.LogModel.SerializeToString,
@@ -369,6 +374,17 @@ class TrackingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def LogMetrics(self, request_iterator, context):
+        """gRPC only (no REST route): high-rate metric ingestion as a client stream.
+        Each message is one batch, committed as it arrives through the same service
+        path and limits as LogBatch; the response counts what was committed. On an
+        error the stream ends with that error, earlier batches staying committed
+        (their counts are in the trailing metadata, see berth.client).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def LogModel(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -561,6 +577,11 @@ def add_TrackingServiceServicer_to_server(servicer, server):
                     servicer.LogBatch,
                     request_deserializer=berth_dot_v1_dot_tracking__pb2.LogBatch.FromString,
                     response_serializer=berth_dot_v1_dot_tracking__pb2.LogBatch.Response.SerializeToString,
+            ),
+            'LogMetrics': grpc.stream_unary_rpc_method_handler(
+                    servicer.LogMetrics,
+                    request_deserializer=berth_dot_v1_dot_tracking__pb2.LogMetrics.FromString,
+                    response_serializer=berth_dot_v1_dot_tracking__pb2.LogMetrics.Response.SerializeToString,
             ),
             'LogModel': grpc.unary_unary_rpc_method_handler(
                     servicer.LogModel,
@@ -1251,6 +1272,33 @@ class TrackingService:
             '/berth.v1.TrackingService/LogBatch',
             berth_dot_v1_dot_tracking__pb2.LogBatch.SerializeToString,
             berth_dot_v1_dot_tracking__pb2.LogBatch.Response.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LogMetrics(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/berth.v1.TrackingService/LogMetrics',
+            berth_dot_v1_dot_tracking__pb2.LogMetrics.SerializeToString,
+            berth_dot_v1_dot_tracking__pb2.LogMetrics.Response.FromString,
             options,
             channel_credentials,
             insecure,

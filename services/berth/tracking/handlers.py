@@ -5,6 +5,7 @@ Handlers only translate between messages and the domain; every rule lives in the
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Sequence
 from typing import Any, TypeVar
 
 from google.protobuf.message import Message
@@ -13,6 +14,7 @@ from berth.proto import tracking_pb2 as pb
 from berth.tracking import convert
 from berth.tracking.entities import (
     LoggedModelStatus,
+    Metric,
     ModelOrder,
     ModelOutput,
     Page,
@@ -179,15 +181,26 @@ class TrackingHandlers:
 
     async def log_batch(self, request: pb.LogBatch) -> pb.LogBatch.Response:
         require(request, "run_id")
-        for index, metric in enumerate(request.metrics):
-            require(metric, "key", "value", "timestamp", path=f"metrics[{index}]")
         await self._service.log_batch(
             request.run_id,
-            [convert.metric_from_proto(m) for m in request.metrics],
+            _metrics(request.metrics),
             convert.params_from_proto(request.params),
             convert.tags_from_proto(request.tags),
         )
         return pb.LogBatch.Response()
+
+    async def log_metrics(self, requests: AsyncIterator[pb.LogMetrics]) -> pb.LogMetrics.Response:
+        """gRPC's metric stream: each message is a LogBatch of metrics, committed on arrival."""
+        run_id = ""
+        batches = metrics = 0
+        async for request in requests:
+            run_id = request.run_id or run_id
+            if not run_id:
+                require(request, "run_id")
+            await self._service.log_batch(run_id, _metrics(request.metrics), [], [])
+            batches += 1
+            metrics += len(request.metrics)
+        return pb.LogMetrics.Response(batches=batches, metrics=metrics)
 
     async def log_model(self, request: pb.LogModel) -> pb.LogModel.Response:
         """MLflow 2.x's model history: kept as the ``mlflow.log-model.history`` run tag."""
@@ -355,3 +368,9 @@ class TrackingHandlers:
             request.model_id, convert.params_from_proto(request.params)
         )
         return pb.LogLoggedModelParamsRequest.Response()
+
+
+def _metrics(metrics: Sequence[pb.Metric]) -> list[Metric]:
+    for index, metric in enumerate(metrics):
+        require(metric, "key", "value", "timestamp", path=f"metrics[{index}]")
+    return [convert.metric_from_proto(m) for m in metrics]

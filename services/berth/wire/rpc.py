@@ -3,8 +3,12 @@
 A slice declares its handlers as an object with one ``async`` method per rpc, named in
 snake_case after it (``CreateExperiment`` -> ``create_experiment``); each takes the request
 message and returns the response message. The REST edge (``rest.py``) mounts every rpc at the
-paths its ``(berth.v1.rpc)`` option declares; the gRPC edge registers the same table as a
-servicer, so a handler is written once for both transports.
+paths its ``(berth.v1.rpc)`` option declares; the gRPC edge (``grpc.py``) registers the same
+table as the service's method handlers, so a handler is written once for both transports.
+
+A streaming rpc is gRPC-only (it declares no REST endpoint): its handler takes an async
+iterator of request messages (client streaming) and/or is an async generator of responses
+(server streaming).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from google.protobuf.message_factory import GetMessageClass
 from berth.proto import http_pb2
 
 Handler = Callable[[Any], Awaitable[Message]]
+"""A unary handler; streaming ones take or yield async iterators (see the module's doc)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,14 @@ class Rpc:
     @property
     def name(self) -> str:
         return self.method.name
+
+    @property
+    def client_streaming(self) -> bool:
+        return bool(self.method.client_streaming)
+
+    @property
+    def server_streaming(self) -> bool:
+        return bool(self.method.server_streaming)
 
     def endpoints(self) -> list[Endpoint]:
         """Each declared path under both the API prefix and the UI's ``ajax-api`` prefix."""
@@ -76,10 +89,13 @@ def _bind(service: ServiceDescriptor, handlers: object) -> Iterator[Rpc]:
         handler = getattr(handlers, handler_name(method.name), None)
         if handler is None:
             raise TypeError(f"{type(handlers).__name__} has no handler for rpc {method.name}")
-        yield Rpc(
+        rpc = Rpc(
             method=method,
             handler=handler,
             request_type=GetMessageClass(method.input_type),
             response_type=GetMessageClass(method.output_type),
             options=rpc_options(method),
         )
+        if rpc.options.endpoints and (rpc.client_streaming or rpc.server_streaming):
+            raise TypeError(f"rpc {method.name} streams, so it cannot declare REST endpoints")
+        yield rpc
