@@ -27,9 +27,15 @@ class ArtifactHandlers:
 
         async def chunks() -> AsyncIterator[bytes]:
             async for message in requests:
-                if message.WhichOneof("content") == "path":
+                content = message.WhichOneof("content")
+                if content == "complete":
+                    return
+                if content == "path":
                     raise invalid("Only the first message of an upload names the path.")
                 yield message.chunk
+            # The stream ended without its completion message: the client went away or its
+            # deadline passed. Raising here makes the backend discard what it has written.
+            raise invalid("The upload ended before its completion message; nothing was stored.")
 
         size = await self._service.upload(first.path, chunks())
         return pb.UploadArtifactResponse(path=canonical_relative_path(first.path), size=size)

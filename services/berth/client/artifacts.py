@@ -98,6 +98,7 @@ def _upload_messages(path: str, chunks: Iterator[bytes]) -> Iterator[pb.UploadAr
     yield pb.UploadArtifactRequest(path=path)
     for chunk in chunks:
         yield pb.UploadArtifactRequest(chunk=chunk)
+    yield pb.UploadArtifactRequest(complete=True)
 
 
 async def _async_upload_messages(
@@ -110,6 +111,7 @@ async def _async_upload_messages(
     else:
         for chunk in _chunks(source):
             yield pb.UploadArtifactRequest(chunk=chunk)
+    yield pb.UploadArtifactRequest(complete=True)
 
 
 def _download_request(

@@ -9,12 +9,14 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class UploadArtifactRequest(_message.Message):
-    __slots__ = ("path", "chunk")
+    __slots__ = ("path", "chunk", "complete")
     PATH_FIELD_NUMBER: _ClassVar[int]
     CHUNK_FIELD_NUMBER: _ClassVar[int]
+    COMPLETE_FIELD_NUMBER: _ClassVar[int]
     path: str
     chunk: bytes
-    def __init__(self, path: _Optional[str] = ..., chunk: _Optional[bytes] = ...) -> None: ...
+    complete: bool
+    def __init__(self, path: _Optional[str] = ..., chunk: _Optional[bytes] = ..., complete: _Optional[bool] = ...) -> None: ...
 
 class UploadArtifactResponse(_message.Message):
     __slots__ = ("path", "size")

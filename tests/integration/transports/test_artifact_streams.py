@@ -163,6 +163,28 @@ async def test_a_range_past_the_end_is_invalid(store_app: tuple[Running, Store])
     assert failed.value.error_code == "INVALID_PARAMETER_VALUE"
 
 
+async def test_an_upload_that_ends_without_its_completion_message_stores_nothing(
+    store_app: tuple[Running, Store],
+) -> None:
+    """What a deadline or a dropped client can look like on the server: the request stream
+    just ends. Only the completion message makes an upload whole."""
+    app, store = store_app
+
+    async def messages() -> AsyncIterator[apb.UploadArtifactRequest]:
+        yield apb.UploadArtifactRequest(path="run/model.bin")
+        for _ in range(10):
+            yield apb.UploadArtifactRequest(chunk=b"\1" * MIB)
+
+    with pytest.raises(BerthClientError) as failed:
+        await app.grpc.client.artifacts._stream_in(
+            "UploadArtifact", apb.UploadArtifactResponse, messages(), None
+        )
+
+    assert failed.value.error_code == "INVALID_PARAMETER_VALUE"
+    await _eventually(lambda: store.pending() == 0)
+    assert store.files() == []
+
+
 async def test_an_upload_must_start_with_its_path(store_app: tuple[Running, Store]) -> None:
     app, store = store_app
 
