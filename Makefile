@@ -2,7 +2,7 @@
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PYTEST := $(UV) run --frozen pytest
 
-.PHONY: help run test test-unit test-integration test-e2e lint format protos protos-check check uv
+.PHONY: help run test test-unit test-integration test-e2e lint format protos protos-check check uv bench
 
 help:
 	@echo "make run          start berth server on http://127.0.0.1:5000 (SQLite + ./mlartifacts)"
@@ -11,6 +11,8 @@ help:
 	@echo "make lint         ruff + mypy --strict"
 	@echo "make protos       regenerate services/berth/proto from protos/"
 	@echo "make check        the gate before a push: lint, fresh protos, unit tests"
+	@echo "make bench        Berth against mlflow server 3.17.2 -> bench/RESULTS.md (not a test;"
+	@echo "                  BENCH_ARGS=--quick to check the harness, see bench/README.md)"
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --user uv
@@ -49,3 +51,9 @@ protos-check: protos
 		(echo "services/berth/proto is stale: run 'make protos' and commit the result" && exit 1)
 
 check: lint protos-check test-unit
+
+# Not part of `make test`: a benchmark run against mlflow server on this machine (needs
+# PostgreSQL on 127.0.0.1:5432; installs mlflow into bench/.venv-mlflow on first use).
+BENCH_ARGS ?=
+bench: uv
+	$(UV) run --frozen python -m bench.run $(BENCH_ARGS)

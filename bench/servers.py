@@ -177,16 +177,17 @@ def postgres_version() -> str:
 
 
 def ensure_mlflow_venv() -> Path:
-    """``bench/.venv-mlflow`` with mlflow and psycopg from PyPI; made once, then reused."""
+    """``bench/.venv-mlflow`` with mlflow, psycopg (its PostgreSQL driver) and boto3 (its S3
+    client for proxied artifacts) from PyPI; made once, then reused."""
     python = MLFLOW_VENV / "bin" / "python"
-    probe = f"import mlflow, psycopg; assert mlflow.__version__ == {MLFLOW_VERSION!r}"
+    probe = f"import mlflow, psycopg, boto3; assert mlflow.__version__ == {MLFLOW_VERSION!r}"
     check = [str(python), "-c", probe]
     if python.exists() and subprocess.run(check, capture_output=True).returncode == 0:
         return MLFLOW_VENV
     print(f"bench: installing mlflow=={MLFLOW_VERSION} into {MLFLOW_VENV}", file=sys.stderr)
     subprocess.run([sys.executable, "-m", "venv", str(MLFLOW_VENV)], check=True)
     pip = [str(python), "-m", "pip", "install", "--quiet"]
-    subprocess.run([*pip, f"mlflow=={MLFLOW_VERSION}", "psycopg[binary]"], check=True)
+    subprocess.run([*pip, f"mlflow=={MLFLOW_VERSION}", "psycopg[binary]", "boto3"], check=True)
     subprocess.run(check, check=True)
     return MLFLOW_VENV
 

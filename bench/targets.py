@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bench.report import CANDIDATE, CEILING, REFERENCE, Growth, Row, find
+from bench.report import CANDIDATE, REFERENCE, Growth, Row, find
 from bench.stats import ratio
 
 
@@ -85,9 +85,7 @@ def evaluate(
         )
     variant = f"{artifact_mib} MiB"
     for direction in ("up", "down"):
-        berth = _value(rows, "artifacts", variant, f"{direction}_mb_s", CANDIDATE)
-        raw = _value(rows, "artifacts-raw-s3", variant, f"raw_s3_{direction}_mb_s", CEILING)
-        r = ratio(berth, raw)
+        r = _value(rows, "artifacts", variant, f"{direction}_share_of_raw_s3", CANDIDATE)
         verdicts.append(
             _check(f"artifact proxy {direction} ≥ 80% of raw S3", f"{r:.0%}", r, r >= 0.8)
         )
