@@ -50,7 +50,6 @@ FIGURES: dict[str, list[tuple[str, str]]] = {
         ("peak_rss_down_total_mib", LOWER),
         ("client_util", INFO),
     ],
-    "artifacts-raw-s3": [("raw_s3_up_mb_s", HIGHER), ("raw_s3_down_mb_s", HIGHER)],
 }
 
 Key = tuple[str, str, str]  # scenario, variant, figure
