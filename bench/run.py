@@ -20,6 +20,7 @@ from pathlib import Path
 from bench import document
 from bench.config import QUICK, Sizes
 from bench.machine import facts, load_average
+from bench.profile import hot_functions, profiled
 from bench.report import aggregate, growth, json_lines, table
 from bench.scenarios import NAMES, selected
 from bench.scenarios.artifacts import raw_ceiling
@@ -74,6 +75,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=None,
         help="mlflow server --workers (default: none given, so its own: 4)",
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample the servers with py-spy during each scenario (bench/logs/profile-*.txt); "
+        "slows them: not for figures you report",
+    )
+    parser.add_argument(
+        "--profile-filter", default="", help="summarise only frames containing this text"
+    )
     parser.add_argument("--results", type=Path, help="Markdown report (default bench/RESULTS.md)")
     return parser.parse_args(argv)
 
@@ -102,7 +112,13 @@ async def run_scenarios(ctx: Context) -> list[Measurement]:
     for name, scenario in selected(ctx.scenarios):
         started = time.monotonic()
         log(f"{ctx.server.name}: {name} (load {load_average()})")
-        measurements = await scenario(ctx)
+        if ctx.profile:
+            with profiled(ctx.server.pid, ctx.server.name, name) as out:
+                measurements = await scenario(ctx)
+            for share, frame in hot_functions(out.read_text(), only=ctx.profile_filter):
+                log(f"  profile {share:6.1%}  {frame}")
+        else:
+            measurements = await scenario(ctx)
         for m in measurements:
             log(f"  {m.scenario} [{m.variant}] #{m.repeat}: {m.values}")
         log(f"{ctx.server.name}: {name} took {time.monotonic() - started:.0f} s")
@@ -134,6 +150,7 @@ def main(argv: list[str] | None = None) -> None:
             with run_server(spec, s3) as server:
                 commands[server_name] = server.command
                 ctx = Context(server, s3, sizes, names, log=log)
+                ctx.profile, ctx.profile_filter = args.profile, args.profile_filter
                 measured[server_name] = asyncio.run(run_scenarios(ctx))
     machine["load average at end"] = load_average()
     minutes = (time.monotonic() - started) / 60

@@ -36,6 +36,8 @@ class Context:
     sizes: Sizes
     scenarios: frozenset[str]
     log: Callable[[str], None] = print
+    profile: bool = False
+    profile_filter: str = ""
     state: dict[str, Any] = field(default_factory=dict)
 
     def client(self, keep_alive: bool = True) -> Client:
