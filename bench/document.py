@@ -36,6 +36,21 @@ def nodelay_note(rows: Sequence[Row]) -> str:
     return "\n".join(notes)
 
 
+def reduced_note(sizes: Sizes) -> str:
+    """What this run's sizes change from the full run's, said plainly."""
+    full = dataclasses.asdict(Sizes())
+    changed = [
+        f"{name} {value} (full run: {full[name]})"
+        for name, value in dataclasses.asdict(sizes).items()
+        if value != full[name]
+    ]
+    if not changed:
+        return "These are the full run's sizes (`bench/config.py`)."
+    return "**A reduced run.** It differs from the full run (`bench/config.py`) in: " + (
+        "; ".join(changed) + "."
+    )
+
+
 def render(
     *,
     machine: dict[str, str],
@@ -87,7 +102,7 @@ Exact server commands (database names are fresh each run; mlflow also gets
 `AWS_*` keys of moto):
 
 {command_lines}
-Sizes of this run:
+Sizes of this run. {reduced_note(sizes)}
 
 | size | value |
 |---|---|

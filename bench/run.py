@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import json
 import shlex
 import sys
 import time
@@ -164,6 +165,12 @@ def main(argv: list[str] | None = None) -> None:
     results = args.results or default
     results.parent.mkdir(parents=True, exist_ok=True)
     results.with_suffix(".jsonl").write_text("\n".join(lines) + "\n")
+    repeats = [
+        json.dumps({"server": server, **dataclasses.asdict(m)})
+        for server, measurements in measured.items()
+        for m in measurements
+    ]
+    results.with_suffix(".repeats.jsonl").write_text("\n".join(repeats) + "\n")
     invocation = "python -m bench.run " + shlex.join(sys.argv[1:] if argv is None else argv)
     results.write_text(
         document.render(

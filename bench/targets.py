@@ -106,7 +106,10 @@ def evaluate(
     idle = _value(rows, "idle-rss", "after start", "rss_max_mib", CANDIDATE)
     verdicts.append(
         _check(
-            "idle RSS per server process < 120 MB", f"{idle:.0f} MiB", idle, idle * 1.048576 < 120
+            "idle RSS per server process < 120 MB",
+            f"{idle:.0f} MiB = {idle * 1.048576:.0f} MB",
+            idle,
+            idle * 1.048576 < 120,
         )
     )
     return verdicts

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
-from bench.document import nodelay_note
+from bench.config import Sizes
+from bench.document import nodelay_note, reduced_note
 from bench.report import aggregate, growth, growth_table, json_lines, table
 from bench.scenarios.common import Measurement
 from bench.targets import evaluate, verdict_table
@@ -106,3 +108,10 @@ def test_artifact_rates_are_also_given_as_a_share_of_raw_s3() -> None:
     assert "| artifacts | 1 MiB | up_share_of_raw_s3 | - | 0.75 | - | higher |" in text
     verdicts = {v.target: v for v in evaluate(rows, [], (), (), 1)}
     assert verdicts["artifact proxy up ≥ 80% of raw S3"].met is False
+
+
+def test_a_reduced_run_says_what_it_changed() -> None:
+    assert reduced_note(Sizes()).startswith("These are the full run's sizes")
+    note = reduced_note(dataclasses.replace(Sizes(), search_sizes=(1_000, 10_000)))
+    assert note.startswith("**A reduced run.**")
+    assert "search_sizes (1000, 10000) (full run: (10000, 100000))" in note
