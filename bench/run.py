@@ -85,6 +85,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--profile-filter", default="", help="summarise only frames containing this text"
     )
+    parser.add_argument(
+        "--keep-databases",
+        action="store_true",
+        help="leave each server's database behind (named in the log) to inspect query plans",
+    )
     parser.add_argument("--results", type=Path, help="Markdown report (default bench/RESULTS.md)")
     return parser.parse_args(argv)
 
@@ -148,7 +153,7 @@ def main(argv: list[str] | None = None) -> None:
         for server_name in args.servers:
             spec = specs[server_name]
             log(f"starting {server_name} (workers: {spec.workers or 'default'})")
-            with run_server(spec, s3) as server:
+            with run_server(spec, s3, args.keep_databases) as server:
                 commands[server_name] = server.command
                 ctx = Context(server, s3, sizes, names, log=log)
                 ctx.profile, ctx.profile_filter = args.profile, args.profile_filter

@@ -152,14 +152,18 @@ async def _admin(statement: str) -> str:
 
 
 @contextmanager
-def fresh_database(server: str) -> Iterator[str]:
-    """A new, empty database for one server, dropped afterwards; yields its name."""
+def fresh_database(server: str, keep: bool = False) -> Iterator[str]:
+    """A new, empty database for one server, dropped afterwards unless ``keep`` (to inspect
+    query plans on the benchmark's data); yields its name."""
     name = f"bench_{server}_{uuid.uuid4().hex[:8]}"
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     try:
         yield name
     finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if keep:
+            print(f"bench: kept database {name} (drop it yourself)", file=sys.stderr)
+        else:
+            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def postgres_version() -> str:
@@ -231,9 +235,12 @@ def server_env(spec: ServerSpec, s3: S3Endpoint) -> dict[str, str]:
 
 
 @contextmanager
-def run_server(spec: ServerSpec, s3: S3Endpoint) -> Iterator[RunningServer]:
-    """The server on a fresh database, until the block ends; then the database is dropped."""
-    with fresh_database(spec.name) as database:
+def run_server(
+    spec: ServerSpec, s3: S3Endpoint, keep_database: bool = False
+) -> Iterator[RunningServer]:
+    """The server on a fresh database, until the block ends; then the database is dropped
+    (unless ``keep_database``)."""
+    with fresh_database(spec.name, keep_database) as database:
         port = free_port()
         command = server_command(spec, database, s3, port)
         url = f"http://127.0.0.1:{port}"
