@@ -93,7 +93,7 @@ def evaluate(
         verdicts.append(
             _check(
                 f"peak RSS < 200 MB while {direction} {artifact_mib} MiB (largest process)",
-                f"{peak:.0f} MiB",
+                f"{peak:.0f} MiB = {peak * 1.048576:.0f} MB",
                 peak,
                 peak * 1.048576 < 200,
             )
