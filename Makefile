@@ -7,7 +7,7 @@ VERSION ?= $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml | head -n 
 MODE ?= proxied
 
 .PHONY: help run test test-unit test-integration test-e2e test-chart local-check lint format \
-	protos protos-check buf-lint check uv image kind-e2e
+	protos protos-check buf-lint check uv image kind-e2e bench
 
 help:
 	@echo "make run          start berth server on http://127.0.0.1:5000 (SQLite + ./mlartifacts)"
@@ -21,6 +21,8 @@ help:
 	@echo "make local-check MODE=proxied   one mode's rendered chart as local processes"
 	@echo "make image        build the container image (needs a Docker engine)"
 	@echo "make kind-e2e     kind cluster + helm install + helm test, each mode (needs Docker, kind, helm)"
+	@echo "make bench        Berth against mlflow server 3.17.2 -> bench/RESULTS.md (not a test;"
+	@echo "                  BENCH_ARGS=--quick to check the harness, see bench/README.md)"
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --user uv
@@ -86,3 +88,9 @@ buf-lint: $(BUF)
 	$(BUF) lint
 
 check: lint protos-check test-unit
+
+# Not part of `make test`: a benchmark run against mlflow server on this machine (needs
+# PostgreSQL on 127.0.0.1:5432; installs mlflow into bench/.venv-mlflow on first use).
+BENCH_ARGS ?=
+bench: uv
+	$(UV) run --frozen python -m bench.run $(BENCH_ARGS)

@@ -118,15 +118,18 @@ def _download(url: str) -> tuple[float, int, str]:
     return time.perf_counter() - started, count, received.hexdigest()
 
 
-def _raw_s3(s3: Any, size: int) -> dict[str, float]:
+def raw_s3(
+    s3: Any, size: int, bucket: str = "bench", key: str = "raw/blob.bin"
+) -> dict[str, float]:
     """The ceiling: the same bytes straight to and from the S3 endpoint with boto3's managed
-    transfers (multipart, its default concurrency), no proxy in between."""
+    transfers (multipart, its default concurrency), no proxy in between. (Also used by the
+    ``make bench`` harness, ``bench/scenarios/artifacts.py``.)"""
     payload = Payload(size)
     started = time.perf_counter()
-    s3.upload_fileobj(payload, "bench", "raw/blob.bin")
+    s3.upload_fileobj(payload, bucket, key)
     up = time.perf_counter() - started
     started = time.perf_counter()
-    body = s3.get_object(Bucket="bench", Key="raw/blob.bin")["Body"]
+    body = s3.get_object(Bucket=bucket, Key=key)["Body"]
     received = sum(len(chunk) for chunk in body.iter_chunks(BLOCK))
     down = time.perf_counter() - started
     if received != size:
@@ -192,7 +195,7 @@ def main() -> None:
             "server_peak_rss_mib": round(_memory_kib(pid, "VmHWM") / 1024, 1),
         }
         if args.store == "s3":
-            report |= _raw_s3(s3, size)
+            report |= raw_s3(s3, size)
         print(json.dumps(report))
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks of Berth against ``mlflow server`` on the same machine (``make bench``)."""

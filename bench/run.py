@@ -1,0 +1,197 @@
+"""``make bench``: Berth against mlflow server, same machine, same PostgreSQL and S3 endpoint,
+one load generator. Writes JSON lines and a Markdown report (``bench/RESULTS.md``).
+
+    uv run python -m bench.run                      # the full run
+    uv run python -m bench.run --quick              # small sizes, 1 repeat: checks the harness
+    uv run python -m bench.run --scenarios search,history --servers berth
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import shlex
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench import document
+from bench.config import QUICK, Sizes
+from bench.machine import facts, load_average
+from bench.profile import hot_functions, profiled
+from bench.report import aggregate, growth, json_lines, table
+from bench.scenarios import NAMES, selected
+from bench.scenarios.artifacts import raw_ceiling
+from bench.scenarios.common import Context, Measurement
+from bench.servers import BENCH_DIR, LOG_DIR, ServerSpec, ensure_mlflow_venv, moto_s3, run_server
+from bench.targets import evaluate
+
+SERVERS = ("mlflow", "berth")
+
+
+def _ints(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(",") if part.strip())
+
+
+def _names(text: str, allowed: Sequence[str], what: str) -> list[str]:
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [n for n in names if n not in allowed]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown {what}: {', '.join(unknown)}")
+    return names
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, 1 repeat")
+    parser.add_argument(
+        "--scenarios",
+        type=lambda t: _names(t, NAMES, "scenario"),
+        default=NAMES,
+        help=f"comma-separated subset of: {','.join(NAMES)} (default: all)",
+    )
+    parser.add_argument(
+        "--servers",
+        type=lambda t: _names(t, SERVERS, "server"),
+        default=list(SERVERS),
+        help="mlflow,berth (default: both)",
+    )
+    parser.add_argument("--repeats", type=int)
+    parser.add_argument("--duration", type=float, help="seconds per throughput measurement")
+    parser.add_argument("--writers", type=int, help="concurrent clients (default 8)")
+    parser.add_argument("--search-sizes", type=_ints, help="e.g. 10000,100000")
+    parser.add_argument("--history-sizes", type=_ints, help="e.g. 10000,100000")
+    parser.add_argument("--search-calls", type=int, help="calls per query per repeat")
+    parser.add_argument("--mixed-runs", type=int)
+    parser.add_argument("--artifact-mib", type=int)
+    parser.add_argument(
+        "--berth-workers", type=int, default=2, help="berth server --workers (default 2)"
+    )
+    parser.add_argument(
+        "--mlflow-workers",
+        type=int,
+        default=None,
+        help="mlflow server --workers (default: none given, so its own: 4)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample the servers with py-spy during each scenario (bench/logs/profile-*.txt); "
+        "slows them: not for figures you report",
+    )
+    parser.add_argument(
+        "--profile-filter", default="", help="summarise only frames containing this text"
+    )
+    parser.add_argument(
+        "--keep-databases",
+        action="store_true",
+        help="leave each server's database behind (named in the log) to inspect query plans",
+    )
+    parser.add_argument("--results", type=Path, help="Markdown report (default bench/RESULTS.md)")
+    return parser.parse_args(argv)
+
+
+def sizes_from(args: argparse.Namespace) -> Sizes:
+    sizes = QUICK if args.quick else Sizes()
+    overrides = {
+        "repeats": args.repeats,
+        "duration_s": args.duration,
+        "writers": args.writers,
+        "search_sizes": args.search_sizes,
+        "history_sizes": args.history_sizes,
+        "search_calls": args.search_calls,
+        "mixed_runs": args.mixed_runs,
+        "artifact_mib": args.artifact_mib,
+    }
+    return dataclasses.replace(sizes, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+async def run_scenarios(ctx: Context) -> list[Measurement]:
+    found: list[Measurement] = []
+    for name, scenario in selected(ctx.scenarios):
+        started = time.monotonic()
+        log(f"{ctx.server.name}: {name} (load {load_average()})")
+        if ctx.profile:
+            with profiled(ctx.server.pid, ctx.server.name, name) as out:
+                measurements = await scenario(ctx)
+            for share, frame in hot_functions(out.read_text(), only=ctx.profile_filter):
+                log(f"  profile {share:6.1%}  {frame}")
+        else:
+            measurements = await scenario(ctx)
+        for m in measurements:
+            log(f"  {m.scenario} [{m.variant}] #{m.repeat}: {m.values}")
+        log(f"{ctx.server.name}: {name} took {time.monotonic() - started:.0f} s")
+        found.extend(measurements)
+    return found
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    sizes = sizes_from(args)
+    names = frozenset(args.scenarios)
+    specs = {
+        "mlflow": ServerSpec("mlflow", args.mlflow_workers, "mlflow's default (4)"),
+        "berth": ServerSpec("berth", args.berth_workers, "one per core"),
+    }
+    if "mlflow" in args.servers:
+        ensure_mlflow_venv()
+    started = time.monotonic()
+    machine = facts()
+    measured: dict[str, list[Measurement]] = {}
+    commands: dict[str, list[str]] = {}
+    with moto_s3() as s3:
+        if "artifacts" in names:
+            log(f"raw S3 ceiling, {sizes.artifact_mib} MiB x {sizes.repeats}")
+            measured["s3"] = raw_ceiling(s3, sizes.artifact_mib, sizes.repeats)
+        for server_name in args.servers:
+            spec = specs[server_name]
+            log(f"starting {server_name} (workers: {spec.workers or 'default'})")
+            with run_server(spec, s3, args.keep_databases) as server:
+                commands[server_name] = server.command
+                ctx = Context(server, s3, sizes, names, log=log)
+                ctx.profile, ctx.profile_filter = args.profile, args.profile_filter
+                measured[server_name] = asyncio.run(run_scenarios(ctx))
+    machine["load average at end"] = load_average()
+    minutes = (time.monotonic() - started) / 60
+    rows = aggregate(measured)
+    grown = growth(rows, sizes.search_sizes, sizes.history_sizes)
+    verdicts = evaluate(rows, grown, sizes.search_sizes, sizes.history_sizes, sizes.artifact_mib)
+    lines = json_lines(rows, grown)
+    print("\n".join(lines))
+    print(table(rows), file=sys.stderr)
+    default = LOG_DIR / "RESULTS-quick.md" if args.quick else BENCH_DIR / "RESULTS.md"
+    results = args.results or default
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.with_suffix(".jsonl").write_text("\n".join(lines) + "\n")
+    repeats = [
+        json.dumps({"server": server, **dataclasses.asdict(m)})
+        for server, measurements in measured.items()
+        for m in measurements
+    ]
+    results.with_suffix(".repeats.jsonl").write_text("\n".join(repeats) + "\n")
+    invocation = "python -m bench.run " + shlex.join(sys.argv[1:] if argv is None else argv)
+    results.write_text(
+        document.render(
+            machine=machine,
+            sizes=sizes,
+            specs=[specs[name] for name in args.servers],
+            commands=commands,
+            invocation=invocation.strip(),
+            minutes=minutes,
+            rows=rows,
+            grown=grown,
+            verdicts=verdicts,
+        )
+    )
+    log(f"wrote {results} and {results.with_suffix('.jsonl')} after {minutes:.1f} min")
+
+
+if __name__ == "__main__":
+    main()

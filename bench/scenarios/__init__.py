@@ -1,0 +1,37 @@
+"""The scenarios, in the order a run takes them (idle first, artifacts last)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bench.scenarios.artifacts import artifacts
+from bench.scenarios.common import Context, Measurement
+from bench.scenarios.history import history
+from bench.scenarios.idle import idle
+from bench.scenarios.mixed import mixed
+from bench.scenarios.search import search
+from bench.scenarios.writes import log_batch, log_metric, nodelay_probe
+
+Scenario = Callable[[Context], Awaitable[list[Measurement]]]
+
+# name -> (function, what else selects it); "seeding" is the search scenario's seeding stage.
+SCENARIOS: dict[str, Scenario] = {
+    "idle": idle,
+    "nodelay-probe": nodelay_probe,
+    "log-metric": log_metric,
+    "log-batch": log_batch,
+    "mixed": mixed,
+    "search": search,
+    "history": history,
+    "artifacts": artifacts,
+}
+NAMES = [*SCENARIOS, "seeding"]
+
+
+def selected(names: frozenset[str]) -> list[tuple[str, Scenario]]:
+    """The scenarios to run for the names asked, in run order (``seeding`` runs the search
+    scenario's seeding without its queries)."""
+    wanted = set(names)
+    if "seeding" in wanted:
+        wanted.add("search")
+    return [(name, fn) for name, fn in SCENARIOS.items() if name in wanted]

@@ -1,0 +1,13 @@
+"""``idle``: resident memory of each process of the server, right after start-up."""
+
+from __future__ import annotations
+
+from bench.memory import tree_memory
+from bench.scenarios.common import Context, Measurement
+
+
+async def idle(ctx: Context) -> list[Measurement]:
+    memory = tree_memory(ctx.server.pid)
+    for pid, command in memory.commands.items():
+        ctx.log(f"  pid {pid}: {memory.per_process[pid]:.1f} MiB  {command}")
+    return [Measurement("idle-rss", "after start", 0, memory.facts("rss"))]
