@@ -1,7 +1,7 @@
 """Throughput and memory of berth's artifact proxy for one large file, up and down.
 
-    uv run python bench/artifact_proxy.py --size-mib 2048 --store local
-    uv run python bench/artifact_proxy.py --size-mib 2048 --store s3
+    uv run python -m bench.artifact_proxy --size-mib 2048 --store local
+    uv run python -m bench.artifact_proxy --size-mib 2048 --store s3
 
 Starts a ``berth server`` (one worker, SQLite) proxying to a local directory or, with
 ``--store s3``, to a bucket on moto's standalone S3 server started here; then streams a file
@@ -17,57 +17,21 @@ import argparse
 import hashlib
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import boto3
 import requests
 
+from bench.servers import clean_env, free_port, process
+
 MIB = 1024 * 1024
 BLOCK = 8 * MIB
 ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"{process.args} exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=1).close()
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer")
-
-
-@contextmanager
-def _process(command: list[str], ready_url: str, env: dict[str, str]) -> Iterator[int]:
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        _wait_for(ready_url, process)
-        yield process.pid
-    finally:
-        process.terminate()
-        process.wait(30)
 
 
 def _memory_kib(pid: int, field: str) -> int:
@@ -148,13 +112,13 @@ def main() -> None:
 
     with ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="berth-bench-")))
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("BERTH_", "MLFLOW_"))}
+        env = clean_env()
         destination = str(work / "artifacts")
         if args.store == "s3":
-            s3_port = _free_port()
+            s3_port = free_port()
             s3_url = f"http://127.0.0.1:{s3_port}"
             moto = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(s3_port)]
-            stack.enter_context(_process(moto, s3_url, env))
+            stack.enter_context(process("moto", moto, s3_url, env))
             credentials = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}
             env |= credentials | {"AWS_DEFAULT_REGION": "us-east-1"}
             env["BERTH_S3_ENDPOINT_URL"] = s3_url
@@ -167,7 +131,7 @@ def main() -> None:
             )
             s3.create_bucket(Bucket="bench")
             destination = "s3://bench/artifacts"
-        port = _free_port()
+        port = free_port()
         url = f"http://127.0.0.1:{port}"
         server = [
             sys.executable, "-m", "berth", "server",
@@ -175,7 +139,7 @@ def main() -> None:
             "--artifacts-destination", destination,
             "--port", str(port), "--workers", "1", "--grpc-port", "0",
         ]  # fmt: skip
-        pid = stack.enter_context(_process(server, f"{url}/health", env))
+        pid = stack.enter_context(process("berth", server, f"{url}/health", env)).pid
         idle = _memory_kib(pid, "VmRSS")
         blob = f"{url}{ARTIFACTS}/bench/blob.bin"
         size = args.size_mib * MIB

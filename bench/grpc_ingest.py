@@ -1,7 +1,7 @@
 """Metric ingestion: gRPC's LogMetrics stream against REST's log-batch, same server, same data.
 
-    uv run python bench/grpc_ingest.py --points 200000
-    uv run python bench/grpc_ingest.py --points 200000 \
+    uv run python -m bench.grpc_ingest --points 200000
+    uv run python -m bench.grpc_ingest --points 200000 \
         --backend-store-uri postgresql://postgres@127.0.0.1:5432/bench
 
 Starts one ``berth server`` (one worker; SQLite in a scratch directory unless a database URI is
@@ -16,41 +16,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import requests
 
+from bench.servers import clean_env, free_port, process
 from berth.client import BerthClient
 from berth.proto import tracking_pb2 as pb
 
 API = "/api/2.0/mlflow"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"berth server exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer")
 
 
 def _points(count: int) -> Iterator[tuple[int, float, int]]:
@@ -98,41 +76,38 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
-        port, grpc_port = _free_port(), _free_port()
+        port, grpc_port = free_port(), free_port()
         url = f"http://127.0.0.1:{port}"
         store = args.backend_store_uri or f"sqlite:///{work / 'berth.db'}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("BERTH_", "MLFLOW_"))}
+        env = clean_env()
         command = [
             sys.executable, "-m", "berth", "server", "--backend-store-uri", store,
             "--artifacts-destination", str(work / "artifacts"),
             "--port", str(port), "--grpc-port", str(grpc_port), "--workers", "1",
         ]  # fmt: skip
-        with (work / "server.log").open("wb") as log:
-            server = subprocess.Popen(command, cwd=work, env=env, stdout=log, stderr=log)
-        try:
-            _wait_for(f"{url}/health", server)
-            with requests.Session() as http, BerthClient(f"127.0.0.1:{grpc_port}") as client:
-                rest_run, grpc_run = _run_id(http, url), _run_id(http, url)
-                bodies = _rest_bodies(rest_run, args.points, args.batch)
-                messages = _grpc_messages(grpc_run, args.points, args.batch)
-                headers = {"Content-Type": "application/json"}
+        with (
+            process("berth", command, f"{url}/health", env),
+            requests.Session() as http,
+            BerthClient(f"127.0.0.1:{grpc_port}") as client,
+        ):
+            rest_run, grpc_run = _run_id(http, url), _run_id(http, url)
+            bodies = _rest_bodies(rest_run, args.points, args.batch)
+            messages = _grpc_messages(grpc_run, args.points, args.batch)
+            headers = {"Content-Type": "application/json"}
 
-                started = time.perf_counter()
-                for body in bodies:
-                    http.post(
-                        f"{url}{API}/runs/log-batch", data=body, headers=headers, timeout=60
-                    ).raise_for_status()
-                rest_seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            for body in bodies:
+                http.post(
+                    f"{url}{API}/runs/log-batch", data=body, headers=headers, timeout=60
+                ).raise_for_status()
+            rest_seconds = time.perf_counter() - started
 
-                started = time.perf_counter()
-                ack = client.tracking._stream_in(
-                    "LogMetrics", pb.LogMetrics.Response, iter(messages), 600
-                )
-                grpc_seconds = time.perf_counter() - started
-                assert ack.metrics == args.points, ack
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+            started = time.perf_counter()
+            ack = client.tracking._stream_in(
+                "LogMetrics", pb.LogMetrics.Response, iter(messages), 600
+            )
+            grpc_seconds = time.perf_counter() - started
+            assert ack.metrics == args.points, ack
 
     rest_rate, grpc_rate = args.points / rest_seconds, args.points / grpc_seconds
     backend = store.split(":", 1)[0]
