@@ -3,38 +3,16 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from tests.fixtures.services import free_port, serving
+
 pytestmark = pytest.mark.e2e
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"berth server exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"berth server did not become healthy:\n{log.read_text()}")
 
 
 @contextmanager
@@ -52,7 +30,7 @@ def running_berth(
     The server's environment is the test process's without ``BERTH_``/``MLFLOW_`` settings,
     plus ``environment``; its log is ``workdir/server.log``.
     """
-    port = _free_port()
+    port = free_port()
     log = workdir / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BERTH_", "MLFLOW_"))}
     env.update(environment or {})
@@ -61,21 +39,11 @@ def running_berth(
         "--backend-store-uri", store_uri,
         "--artifacts-destination", artifacts_destination or str(workdir / "mlartifacts"),
         "--port", str(port),
-        "--grpc-port", str(_free_port()),
+        "--grpc-port", str(free_port()),
         *flags,
     ]  # fmt: skip
-    with log.open("wb") as out:
-        process = subprocess.Popen(argv, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(url, process, log)
+    with serving(argv, f"http://127.0.0.1:{port}", cwd=workdir, env=env, log=log) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="module")

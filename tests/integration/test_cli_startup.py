@@ -10,28 +10,20 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.fixtures.s3 import REGION, S3Server
+from tests.fixtures.services import free_port, serving
 
 START_TIMEOUT = 60.0
 """Seconds a server may take to answer /health, or to give up on its store and exit."""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _environment(tmp_path: Path, credentials: S3Server | None = None) -> dict[str, str]:
@@ -58,8 +50,8 @@ def _environment(tmp_path: Path, credentials: S3Server | None = None) -> dict[st
 
 def _command(mode: str, tmp_path: Path, *flags: str) -> list[str]:
     """``python -m berth <mode>`` on a free port (and a SQLite database for ``server``)."""
-    command = [sys.executable, "-m", "berth", mode, "--port", str(_free_port())]
-    command += ["--grpc-port", str(_free_port())]
+    command = [sys.executable, "-m", "berth", mode, "--port", str(free_port())]
+    command += ["--grpc-port", str(free_port())]
     if mode == "server":
         command += ["--backend-store-uri", f"sqlite:///{tmp_path / 'mlflow.db'}"]
     return [*command, *flags]
@@ -80,40 +72,14 @@ def _refused_start(
     )
 
 
-@contextmanager
-def _running(mode: str, tmp_path: Path, env: dict[str, str], *flags: str) -> Iterator[str]:
+def _running(
+    mode: str, tmp_path: Path, env: dict[str, str], *flags: str
+) -> AbstractContextManager[str]:
     """A server expected to start; yields its URL once /health answers, stops it after."""
     command = _command(mode, tmp_path, *flags)
     url = f"http://127.0.0.1:{command[command.index('--port') + 1]}"
     log = tmp_path / f"{mode}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not _healthy(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(
-                    f"berth {mode} did not start (exit {process.poll()}):\n{log.read_text()}"
-                )
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/health", timeout=1) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
+    return serving(command, url, cwd=tmp_path, env=env, log=log, timeout=START_TIMEOUT)
 
 
 def _server_info(url: str) -> dict[str, Any]:
@@ -162,7 +128,7 @@ def test_missing_bucket_of_the_direct_artifact_root_stops_the_start(
 
 
 def test_unreachable_endpoint_stops_the_start(s3_server: S3Server, tmp_path: Path) -> None:
-    endpoint = f"http://127.0.0.1:{_free_port()}"  # released: nothing listens there
+    endpoint = f"http://127.0.0.1:{free_port()}"  # released: nothing listens there
 
     result = _refused_start(
         "server",

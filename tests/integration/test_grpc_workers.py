@@ -13,7 +13,8 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from berth.client import BerthClient
-from tests.integration.test_cli_startup import _environment, _free_port, _running
+from tests.fixtures.services import free_port
+from tests.integration.test_cli_startup import _environment, _running
 
 LISTEN = "0A"
 
@@ -37,7 +38,7 @@ def _eventually_listening(port: int, count: int) -> int:
 
 
 def test_every_worker_serves_grpc_on_the_shared_port(tmp_path: Path) -> None:
-    grpc_port = _free_port()
+    grpc_port = free_port()
     flags = ("--workers", "2", "--grpc-port", str(grpc_port))
     with _running("server", tmp_path, _environment(tmp_path), *flags):
         assert _eventually_listening(grpc_port, 2) == 2
@@ -54,14 +55,14 @@ def test_every_worker_serves_grpc_on_the_shared_port(tmp_path: Path) -> None:
 
 
 def test_a_second_single_worker_server_cannot_take_the_grpc_port(tmp_path: Path) -> None:
-    grpc_port = _free_port()
+    grpc_port = free_port()
     env = _environment(tmp_path)
     first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir()
     second.mkdir()
     with _running("server", first, env, "--grpc-port", str(grpc_port)):
         command = [
-            sys.executable, "-m", "berth", "server", "--port", str(_free_port()),
+            sys.executable, "-m", "berth", "server", "--port", str(free_port()),
             "--grpc-port", str(grpc_port),
             "--backend-store-uri", f"sqlite:///{second / 'mlflow.db'}",
         ]  # fmt: skip

@@ -4,7 +4,6 @@ offering the same calls, so that a behaviour is written once and checked on both
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -22,16 +21,11 @@ from berth.client.calls import AsyncService
 from berth.config import Settings
 from berth.db.migrate import upgrade
 from berth.wire.rpc import handler_name, rpc_options
+from tests.fixtures.services import free_port
 
 M = TypeVar("M", bound=Message)
 METHODS = {m.name: m for service in (TRACKING, REGISTRY, ARTIFACTS) for m in service.methods}
 ARTIFACTS_API = "/api/2.0/mlflow-artifacts/artifacts"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class CallFailed(Exception):
