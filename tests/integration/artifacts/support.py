@@ -10,9 +10,9 @@ from typing import Any
 
 import httpx
 
-from berth.app import create_app
 from berth.config import Settings
 from berth.db.migrate import upgrade
+from tests.fixtures.apps import in_process
 from tests.fixtures.s3 import REGION, S3Server
 
 
@@ -22,13 +22,7 @@ async def running(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     it is artifacts-only), and a client talking to it in process."""
     if not settings.artifacts_only:
         await upgrade(settings.backend_store_uri)
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://localhost"
-        ) as client,
-    ):
+    async with in_process(settings) as (_app, client):
         yield client
 
 

@@ -9,13 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import berth.registry.tables  # registers the tables on Base.metadata
-import berth.tracking.tables  # noqa: F401
-from berth.db.base import Base
-from berth.db.engine import create_engine
 from berth.db.transaction import Database
-from berth.tracking.service import now_ms
-from berth.tracking.sql_store import SqlTrackingStore
+from tests.fixtures.apps import reset_database
 from tests.integration.transports.support import Running, Transport, running, settings
 
 
@@ -31,22 +26,9 @@ async def module_running(
         yield app
 
 
-@pytest.fixture(scope="module")
-async def module_db(module_database_uri: str) -> AsyncIterator[Database]:
-    db = Database(create_engine(module_database_uri))
-    try:
-        yield db
-    finally:
-        await db.dispose()
-
-
 @pytest.fixture
 async def app(module_running: Running, module_db: Database) -> Running:
-    async with module_db.transaction() as session:
-        for table in reversed(Base.metadata.sorted_tables):
-            await session.execute(table.delete())
-        root = module_running.settings.artifact_root
-        await SqlTrackingStore(root).ensure_default_experiment(session, now_ms())
+    await reset_database(module_db, module_running.settings.artifact_root)
     return module_running
 
 

@@ -15,12 +15,13 @@ from fastapi import FastAPI
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
-from berth.app import ARTIFACTS, REGISTRY, TRACKING, create_app
+from berth.app import ARTIFACTS, REGISTRY, TRACKING
 from berth.client import AsyncBerthClient, BerthClientError
 from berth.client.calls import AsyncService
 from berth.config import Settings
 from berth.db.migrate import upgrade
 from berth.wire.rpc import handler_name, rpc_options
+from tests.fixtures.apps import in_process
 from tests.fixtures.services import free_port
 
 M = TypeVar("M", bound=Message)
@@ -163,15 +164,8 @@ async def running(settings: Settings, migrate: bool = True) -> AsyncIterator[Run
     """``create_app(settings)`` with its lifespan run (gRPC included) and a client per wire."""
     if migrate and not settings.artifacts_only:
         await upgrade(settings.backend_store_uri)
-    app = create_app(settings)
     target = f"127.0.0.1:{settings.grpc_port}"
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://localhost"
-        ) as http,
-        AsyncBerthClient(target) as client,
-    ):
+    async with in_process(settings) as (app, http), AsyncBerthClient(target) as client:
         yield Running(settings, app, Rest(http), Grpc(client), target)
 
 

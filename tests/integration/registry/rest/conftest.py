@@ -15,15 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
-import berth.registry.tables  # registers the tables on Base.metadata
-import berth.tracking.tables  # noqa: F401
-from berth.app import create_app
 from berth.config import Settings
-from berth.db.base import Base
-from berth.db.engine import create_engine
 from berth.db.transaction import Database
-from berth.tracking.service import now_ms
-from berth.tracking.sql_store import SqlTrackingStore
+from tests.fixtures.apps import in_process, reset_database
 from tests.integration.tracking.rest.conftest import Api
 
 Serve = Callable[..., AbstractAsyncContextManager["RegistryApi"]]
@@ -55,23 +49,9 @@ class RegistryApi(Api):
         return version, run_id
 
 
-async def _empty(db: Database, root: str | None) -> None:
-    async with db.transaction() as session:
-        for table in reversed(Base.metadata.sorted_tables):
-            await session.execute(table.delete())
-        if root is not None:
-            await SqlTrackingStore(root).ensure_default_experiment(session, now_ms())
-
-
 @asynccontextmanager
 async def _running(settings: Settings) -> AsyncIterator[RegistryApi]:
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://localhost"
-        ) as client,
-    ):
+    async with in_process(settings) as (_app, client):
         yield RegistryApi(client, settings)
 
 
@@ -79,15 +59,6 @@ def _settings(database_uri: str, destination: Path, **overrides: Any) -> Setting
     return Settings(
         backend_store_uri=database_uri, artifacts_destination=str(destination), **overrides
     )
-
-
-@pytest.fixture(scope="module")
-async def rest_database(module_database_uri: str) -> AsyncIterator[Database]:
-    db = Database(create_engine(module_database_uri))
-    try:
-        yield db
-    finally:
-        await db.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -104,18 +75,18 @@ async def module_api(
 
 
 @pytest.fixture
-async def api(module_api: RegistryApi, rest_database: Database) -> RegistryApi:
+async def api(module_api: RegistryApi, module_db: Database) -> RegistryApi:
     """The proxied-mode app, in front of an emptied store."""
-    await _empty(rest_database, module_api.settings.artifact_root)
+    await reset_database(module_db, module_api.settings.artifact_root)
     return module_api
 
 
 @pytest.fixture
-def serve(module_database_uri: str, rest_database: Database, artifacts_destination: Path) -> Serve:
+def serve(module_database_uri: str, module_db: Database, artifacts_destination: Path) -> Serve:
     @asynccontextmanager
     async def _serve(**overrides: Any) -> AsyncIterator[RegistryApi]:
         settings = _settings(module_database_uri, artifacts_destination, **overrides)
-        await _empty(rest_database, None if settings.artifacts_only else settings.artifact_root)
+        await reset_database(module_db, None if settings.artifacts_only else settings.artifact_root)
         async with _running(settings) as running:
             yield running
 

@@ -21,14 +21,9 @@ from urllib.parse import unquote, urlsplit
 import httpx
 import pytest
 
-import berth.tracking.tables  # noqa: F401  (registers the tables on Base.metadata)
-from berth.app import create_app
 from berth.config import Settings
-from berth.db.base import Base
-from berth.db.engine import create_engine
 from berth.db.transaction import Database
-from berth.tracking.service import now_ms
-from berth.tracking.sql_store import SqlTrackingStore
+from tests.fixtures.apps import in_process, reset_database
 
 MLFLOW = "/api/2.0/mlflow"
 ERROR_BODY_KEYS = {"error_code", "message"}
@@ -102,30 +97,9 @@ class Api:
         return message
 
 
-async def _empty(db: Database, default_experiment_root: str | None = None) -> None:
-    """Every tracking table emptied; with a root, the Default experiment put back under it.
-
-    DELETE rather than TRUNCATE, which costs ~80 ms a test on PostgreSQL. Ids keep counting up
-    across tests on PostgreSQL; no test depends on their values.
-    """
-    async with db.transaction() as session:
-        for table in reversed(Base.metadata.sorted_tables):
-            await session.execute(table.delete())
-        if default_experiment_root is not None:
-            store = SqlTrackingStore(default_experiment_root)
-            await store.ensure_default_experiment(session, now_ms())
-
-
 @asynccontextmanager
 async def _running(settings: Settings) -> AsyncIterator[Api]:
-    """``create_app(settings)`` with its lifespan run, and a client talking to it in process."""
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://localhost"
-        ) as client,
-    ):
+    async with in_process(settings) as (_app, client):
         yield Api(client, settings)
 
 
@@ -141,37 +115,21 @@ def _settings(database_uri: str, artifacts_destination: Path, **overrides: Any) 
 
 
 @pytest.fixture(scope="module")
-def rest_database_uri(module_database_uri: str) -> str:
-    """A migrated database, on SQLite and on PostgreSQL, shared by the module's tests."""
-    return module_database_uri
-
-
-@pytest.fixture(scope="module")
-async def rest_database(rest_database_uri: str) -> AsyncIterator[Database]:
-    """The tests' own handle on the database, for resetting it between tests."""
-    db = Database(create_engine(rest_database_uri))
-    try:
-        yield db
-    finally:
-        await db.dispose()
-
-
-@pytest.fixture(scope="module")
 def artifacts_destination(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The server's local artifact root; runs have unique ids, so tests never collide in it."""
     return tmp_path_factory.mktemp("artifacts")
 
 
 @pytest.fixture(scope="module")
-async def module_api(rest_database_uri: str, artifacts_destination: Path) -> AsyncIterator[Api]:
-    async with _running(_settings(rest_database_uri, artifacts_destination)) as running:
+async def module_api(module_database_uri: str, artifacts_destination: Path) -> AsyncIterator[Api]:
+    async with _running(_settings(module_database_uri, artifacts_destination)) as running:
         yield running
 
 
 @pytest.fixture
-async def api(module_api: Api, rest_database: Database) -> Api:
+async def api(module_api: Api, module_db: Database) -> Api:
     """The app with default settings, in front of an emptied store."""
-    await _empty(rest_database, default_experiment_root=module_api.settings.artifact_root)
+    await reset_database(module_db, module_api.settings.artifact_root)
     return module_api
 
 
@@ -179,14 +137,14 @@ Serve = Callable[..., AbstractAsyncContextManager[Api]]
 
 
 @pytest.fixture
-def serve(rest_database_uri: str, rest_database: Database, artifacts_destination: Path) -> Serve:
+def serve(module_database_uri: str, module_db: Database, artifacts_destination: Path) -> Serve:
     """``async with serve(**settings) as api``: an app of its own, started on an emptied store
     (its lifespan creates the Default experiment)."""
 
     @asynccontextmanager
     async def _serve(**overrides: Any) -> AsyncIterator[Api]:
-        settings = _settings(rest_database_uri, artifacts_destination, **overrides)
-        await _empty(rest_database)
+        settings = _settings(module_database_uri, artifacts_destination, **overrides)
+        await reset_database(module_db, None)
         async with _running(settings) as running:
             yield running
 
