@@ -28,6 +28,7 @@ from berth.db.transaction import Database
 from berth.errors import BerthError
 from berth.tracking.gc import ArtifactOutcome, GarbageCollector, Kind, parse_age
 from berth.tracking.sql_store import SqlTrackingStore
+from berth.wire import nodelay
 
 log = logging.getLogger("berth")
 T = TypeVar("T")
@@ -255,6 +256,7 @@ def _serve(settings: Settings) -> None:
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
+        http=nodelay.PROTOCOL,
         log_level="warning",
         access_log=False,
     )
