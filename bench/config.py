@@ -13,6 +13,7 @@ class Sizes:
     probe_s: float = 5.0  # each sequential TCP_NODELAY probe
     search_sizes: tuple[int, ...] = (10_000, 100_000)
     search_calls: int = 20  # sequential calls per query per repeat
+    api_seed_max: int = 10_000  # search runs past this many are written in SQL (bulk_runs.py)
     history_sizes: tuple[int, ...] = (10_000, 100_000)
     history_fetches: int = 3  # full fetches per size per repeat
     mixed_runs: int = 1_000  # runs the mixed scenario searches and reads
@@ -25,6 +26,7 @@ QUICK = Sizes(
     probe_s=1.0,
     search_sizes=(200, 1_000),
     search_calls=5,
+    api_seed_max=500,
     history_sizes=(2_000, 10_000),
     history_fetches=1,
     mixed_runs=100,

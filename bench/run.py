@@ -65,6 +65,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--search-sizes", type=_ints, help="e.g. 10000,100000")
     parser.add_argument("--history-sizes", type=_ints, help="e.g. 10000,100000")
     parser.add_argument("--search-calls", type=int, help="calls per query per repeat")
+    parser.add_argument(
+        "--api-seed-max",
+        type=int,
+        help="search runs made through the API (the seeding figure); the rest are written "
+        "in SQL (default 10000)",
+    )
     parser.add_argument("--mixed-runs", type=int)
     parser.add_argument("--artifact-mib", type=int)
     parser.add_argument(
@@ -103,6 +109,7 @@ def sizes_from(args: argparse.Namespace) -> Sizes:
         "search_sizes": args.search_sizes,
         "history_sizes": args.history_sizes,
         "search_calls": args.search_calls,
+        "api_seed_max": args.api_seed_max,
         "mixed_runs": args.mixed_runs,
         "artifact_mib": args.artifact_mib,
     }

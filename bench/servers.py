@@ -166,6 +166,16 @@ def fresh_database(server: str, keep: bool = False) -> Iterator[str]:
             asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+async def analyze(database: str) -> None:
+    """``ANALYZE`` the whole database: what autovacuum does within a minute of a bulk write,
+    done at once so that neither server is measured on a planner without statistics."""
+    conn = await asyncpg.connect(f"{POSTGRES}/{database}")
+    try:
+        await conn.execute("ANALYZE")
+    finally:
+        await conn.close()
+
+
 def postgres_version() -> str:
     async def version() -> str:
         conn = await asyncpg.connect(f"{POSTGRES}/postgres")
@@ -211,6 +221,7 @@ class RunningServer:
     url: str
     pid: int
     command: list[str]
+    database: str
 
 
 def server_command(spec: ServerSpec, database: str, s3: S3Endpoint, port: int) -> list[str]:
@@ -248,7 +259,7 @@ def run_server(
         with process(spec.name, command, f"{url}/health", env) as proc:
             # Every worker must be up before measuring: wait until the tree stops growing.
             _settle(proc.pid)
-            yield RunningServer(spec.name, url, proc.pid, command)
+            yield RunningServer(spec.name, url, proc.pid, command, database)
 
 
 def _settle(pid: int, quiet_s: float = 3.0, timeout: float = 60) -> None:

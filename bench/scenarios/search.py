@@ -1,5 +1,6 @@
 """``seeding`` and ``search``: one experiment grown in stages to each of ``search_sizes`` runs
-(5 params, 5 metrics, 3 tags each); the seeding rate of each stage is the ``seeding`` figure,
+(5 params, 5 metrics, 3 tags each); the rate of the runs made through the API (up to
+``api_seed_max``; the rest are written in SQL, see ``bulk_runs``) is the ``seeding`` figure,
 and at each size three queries are timed ``search_calls`` times per repeat:
 
 - ``no-filter``: the first 100 runs, default order;
@@ -13,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from bench.load import Client
+from bench.scenarios.bulk_runs import grow_runs
 from bench.scenarios.common import (
     Context,
     Measurement,
@@ -20,6 +22,7 @@ from bench.scenarios.common import (
     latency_values,
     seed_runs,
 )
+from bench.servers import analyze
 
 FILTER = "metrics.m1 > 0.5 and params.p1 = 'x'"
 ORDER = ["metrics.m2 DESC"]
@@ -59,6 +62,30 @@ async def _time_queries(ctx: Context, client: Client, experiment: str, size: int
         client.recorder.latencies["page-1000"].append(walk)
 
 
+async def _seed(
+    ctx: Context, client: Client, experiment: str, seeded: int, size: int
+) -> list[Measurement]:
+    """Grow the experiment from ``seeded`` to ``size`` runs: through the API up to
+    ``api_seed_max`` (timed: the ``seeding`` figure), in SQL past it; then ANALYZE."""
+    found: list[Measurement] = []
+    through_api = max(0, min(size, ctx.sizes.api_seed_max) - seeded)
+    if through_api:
+        ctx.log(f"  seeding {through_api} runs through the API (to {seeded + through_api})")
+        took, _ = await seed_runs(client, experiment, through_api, ctx.sizes.writers, seeded)
+        values = {
+            "runs_per_s": round(took.operations / took.wall_s, 1),
+            "runs": float(through_api),
+            "seconds": round(took.wall_s, 1),
+            **took.client_facts(),
+        }
+        found.append(Measurement("seeding", f"{seeded}->{seeded + through_api} runs", 0, values))
+    if seeded + through_api < size:
+        seconds = await grow_runs(ctx.server, experiment, seeded + through_api, size)
+        ctx.log(f"  wrote runs {seeded + through_api}..{size} in SQL in {seconds:.0f} s")
+    await analyze(ctx.server.database)
+    return found
+
+
 async def search(ctx: Context) -> list[Measurement]:
     found: list[Measurement] = []
     measure_queries = "search" in ctx.scenarios
@@ -66,15 +93,7 @@ async def search(ctx: Context) -> list[Measurement]:
         experiment = await create_experiment(client, "search")
         seeded = 0
         for size in ctx.sizes.search_sizes:
-            ctx.log(f"  seeding {size - seeded} runs (to {size})")
-            took, _ = await seed_runs(client, experiment, size - seeded, ctx.sizes.writers, seeded)
-            values = {
-                "runs_per_s": round(took.operations / took.wall_s, 1),
-                "runs": float(size - seeded),
-                "seconds": round(took.wall_s, 1),
-                **took.client_facts(),
-            }
-            found.append(Measurement("seeding", f"{seeded}->{size} runs", 0, values))
+            found.extend(await _seed(ctx, client, experiment, seeded, size))
             seeded = size
             if not measure_queries:
                 continue
