@@ -11,11 +11,30 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    CompoundSelect,
+    Select,
+    and_,
+    delete,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from berth.db.queries import by_key, dialect_insert, grouped, upsert_key_values
+from berth.db.queries import (
+    by_key,
+    dialect_insert,
+    grouped,
+    grouped_rows,
+    upsert_key_values,
+    without_parallel_workers,
+)
 from berth.errors import already_exists, invalid, not_found
 from berth.tracking import tables as t
 from berth.tracking.entities import (
@@ -397,15 +416,15 @@ class SqlTrackingStore:
             "runs", sorted(experiment_ids), filter_string, view_type, order_by
         )
         ids = [experiment_key(e) for e in experiment_ids]
-        statement = (
+        await without_parallel_workers(session)
+        runs = (
             select(t.RunRow)
             .where(t.RunRow.experiment_id.in_(ids))
             .where(t.RunRow.lifecycle_stage.in_(view_type.stages()))
             .where(*run_sql.compile_filter(comparisons))
-            .order_by(*run_sql.compile_order(order))
         )
-        rows, next_token = await page_token.page_of(
-            session, statement, query_id, token, max_results
+        rows, next_token = await page_token.page_of_parts(
+            session, run_sql.ordered_parts(runs, order), query_id, token, max_results
         )
         return Page(await self._runs(session, rows), next_token)
 
@@ -619,28 +638,31 @@ class SqlTrackingStore:
         )
 
     async def _runs(self, session: AsyncSession, rows: Sequence[t.RunRow]) -> list[Run]:
-        """Runs with their data, loading each child table once for all of them."""
+        """Runs with their data: one statement per kind of child (plain rows, no ORM
+        entities) for all of them."""
         ids = [row.run_id for row in rows]
         if not ids:
             return []
-        tags = await grouped(session, t.RunTagRow, t.RunTagRow.run_id, ids)
-        params = await grouped(session, t.ParamRow, t.ParamRow.run_id, ids)
-        metrics = await grouped(session, t.LatestMetricRow, t.LatestMetricRow.run_id, ids)
-        outputs = await grouped(session, t.RunModelOutputRow, t.RunModelOutputRow.run_id, ids)
-        model_inputs = await grouped(session, t.RunModelInputRow, t.RunModelInputRow.run_id, ids)
+        owned = await grouped_rows(session, _key_values, ids)
+        metrics = await grouped_rows(session, _latest_metrics, ids)
+        models = await grouped_rows(session, _models, ids)
         datasets = await self._dataset_inputs(session, ids)
         return [
             Run(
                 info=_run_info(row),
                 metrics=tuple(
-                    Metric(m.key, _read_value(m.value, m.is_nan), m.timestamp, m.step)
-                    for m in metrics[row.run_id]
+                    Metric(key, _read_value(value, is_nan), timestamp, step)
+                    for _, key, value, is_nan, timestamp, step in metrics[row.run_id]
                 ),
-                params=tuple(Param(p.key, p.value) for p in params[row.run_id]),
-                tags=tuple(Tag(tag.key, tag.value) for tag in tags[row.run_id]),
+                params=tuple(Param(r.key, r.value) for r in owned[row.run_id] if r.kind == "p"),
+                tags=tuple(Tag(r.key, r.value) for r in owned[row.run_id] if r.kind == "t"),
                 dataset_inputs=tuple(datasets[row.run_id]),
-                model_inputs=tuple(m.model_id for m in model_inputs[row.run_id]),
-                model_outputs=tuple(ModelOutput(o.model_id, o.step) for o in outputs[row.run_id]),
+                model_inputs=tuple(r.model_id for r in models[row.run_id] if r.step is None),
+                model_outputs=tuple(
+                    ModelOutput(r.model_id, r.step)
+                    for r in models[row.run_id]
+                    if r.step is not None
+                ),
             )
             for row in rows
         ]
@@ -959,6 +981,36 @@ def _run_info(row: t.RunRow) -> RunInfo:
         artifact_uri=row.artifact_uri,
         lifecycle_stage=LifecycleStage(row.lifecycle_stage),
     )
+
+
+def _key_values(run_ids: Sequence[str]) -> CompoundSelect[*tuple[Any, ...]]:
+    """The runs' params (kind ``p``) and tags (kind ``t``) in one statement."""
+    params = select(
+        t.ParamRow.run_id, t.ParamRow.key, t.ParamRow.value, literal("p").label("kind")
+    ).where(t.ParamRow.run_id.in_(run_ids))
+    tags = select(t.RunTagRow.run_id, t.RunTagRow.key, t.RunTagRow.value, literal("t")).where(
+        t.RunTagRow.run_id.in_(run_ids)
+    )
+    return union_all(params, tags)
+
+
+def _latest_metrics(run_ids: Sequence[str]) -> Select[*tuple[Any, ...]]:
+    m = t.LatestMetricRow
+    return select(m.run_id, m.key, m.value, m.is_nan, m.timestamp, m.step).where(
+        m.run_id.in_(run_ids)
+    )
+
+
+def _models(run_ids: Sequence[str]) -> CompoundSelect[*tuple[Any, ...]]:
+    """The runs' logged model outputs (with their step) and inputs (step NULL) in one
+    statement."""
+    outputs = select(
+        t.RunModelOutputRow.run_id, t.RunModelOutputRow.model_id, t.RunModelOutputRow.step
+    ).where(t.RunModelOutputRow.run_id.in_(run_ids))
+    inputs = select(
+        t.RunModelInputRow.run_id, t.RunModelInputRow.model_id, null().cast(BigInteger)
+    ).where(t.RunModelInputRow.run_id.in_(run_ids))
+    return union_all(outputs, inputs)
 
 
 # History is read as plain rows: building ORM objects was most of a long history's cost.

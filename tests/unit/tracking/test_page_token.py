@@ -103,3 +103,26 @@ def test_fingerprint_differs_when_any_part_differs(other: tuple[object, ...]) ->
 
 def test_fingerprint_tells_a_list_from_its_joined_string() -> None:
     assert page_token.fingerprint(["a", "b"]) != page_token.fingerprint("a,b")
+
+
+@pytest.mark.parametrize(("part", "offset"), [(0, 0), (1, 7), (2, 0), (2, MAX_OFFSET)])
+def test_a_token_of_a_search_in_parts_decodes_to_its_part_and_offset(
+    part: int, offset: int
+) -> None:
+    token = page_token.encode(offset, QUERY, part)
+
+    assert page_token.position(token, QUERY, parts=3) == (part, offset)
+
+
+def test_a_token_of_the_first_part_is_an_ordinary_offset_token() -> None:
+    assert page_token.encode(5, QUERY, 0) == page_token.encode(5, QUERY)
+
+
+@pytest.mark.parametrize("part", [-1, 3, "1", 1.0, None])
+def test_a_token_naming_a_part_the_search_does_not_have_is_refused(part: object) -> None:
+    token = token_of({"offset": 0, "query": QUERY, "part": part})
+
+    with pytest.raises(BerthError) as raised:
+        page_token.position(token, QUERY, parts=3)
+
+    assert "not issued by this server" in raised.value.message

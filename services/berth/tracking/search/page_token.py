@@ -28,30 +28,43 @@ def fingerprint(*parts: str | Sequence[str] | int | None) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-def encode(offset: int, query: str) -> str:
-    payload = json.dumps({"offset": offset, "query": query}, separators=(",", ":"))
+def encode(offset: int, query: str, part: int = 0) -> str:
+    """A token for ``offset`` (within statement ``part`` of a search made of several)."""
+    fields: dict[str, Any] = {"offset": offset, "query": query}
+    if part:
+        fields["part"] = part
+    payload = json.dumps(fields, separators=(",", ":"))
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
 
 def decode(token: str | None, query: str) -> int:
     """The offset a token points at (0 for no token), or INVALID_PARAMETER_VALUE."""
+    return position(token, query, parts=1)[1]
+
+
+def position(token: str | None, query: str, parts: int) -> tuple[int, int]:
+    """The (part, offset) a token points at ((0, 0) for no token) in a search made of
+    ``parts`` statements, or INVALID_PARAMETER_VALUE."""
     if not token:
-        return 0
+        return 0, 0
     try:
         padded = token + "=" * (-len(token) % 4)
         payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
         offset = payload["offset"]
         token_query = payload["query"]
-    except (ValueError, binascii.Error, KeyError, TypeError) as exc:
+        part = payload.get("part", 0)
+    except (ValueError, binascii.Error, KeyError, TypeError, AttributeError) as exc:
         raise _foreign(token) from exc
     if type(offset) is not int or not 0 <= offset <= MAX_OFFSET:
+        raise _foreign(token)
+    if type(part) is not int or not 0 <= part < parts:
         raise _foreign(token)
     if token_query != query:
         raise invalid(
             f"Invalid page token {token!r}: it belongs to a different search. Repeat the "
             "search with the same filter and order to continue it."
         )
-    return offset
+    return part, offset
 
 
 def _foreign(token: str) -> Exception:
@@ -82,3 +95,30 @@ async def page_of(
     if len(rows) <= max_results:
         return rows, None
     return rows[:max_results], encode(offset + max_results, query_id)
+
+
+async def page_of_parts(
+    session: AsyncSession,
+    parts: Sequence[Select[*tuple[Any, ...]]],
+    query_id: str,
+    token: str | None,
+    max_results: int,
+) -> tuple[list[Any], str | None]:
+    """One page of ORM entities read from ``parts`` one after the other, as if they were one
+    ordered statement, and the token of the next page. A part is only queried when the
+    page reaches it; the token records the part and the offset within it where the next
+    page starts."""
+    part, offset = position(token, query_id, len(parts))
+    wanted = max_results + 1
+    rows: list[Any] = []
+    where: list[tuple[int, int]] = []
+    for index in range(part, len(parts)):
+        start = offset if index == part else 0
+        statement = parts[index].offset(start).limit(wanted - len(rows))
+        found = list(await session.scalars(statement))
+        where.extend((index, start + n) for n in range(len(found)))
+        rows.extend(found)
+        if len(rows) == wanted:
+            next_part, next_offset = where[max_results]
+            return rows[:max_results], encode(next_offset, query_id, next_part)
+    return rows, None

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, not_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, not_, or_, select
+from sqlalchemy.orm import aliased
 
 from berth.tracking import tables as t
 from berth.tracking.search.grammar import Comparison, OrderKey
@@ -65,13 +66,43 @@ def _dataset_condition(c: Comparison) -> ColumnElement[bool]:
     return exists().where(used, compare(column, c))
 
 
-def compile_order(keys: Sequence[OrderKey]) -> list[Any]:
+def ordered_parts(
+    base: Select[*tuple[Any, ...]], keys: Sequence[OrderKey]
+) -> list[Select[*tuple[Any, ...]]]:
+    """``base`` (a select of runs) in MLflow's order, as statements whose rows follow each
+    other: each statement's rows all come before the next one's.
+
+    Ordered by a metric first, the runs with that metric as a number are one join driven by
+    ``ix_latest_metrics_key_is_nan_value``: the database walks the index in the requested
+    direction and stops after a page, whatever the size of the experiment. The runs where the
+    metric is NaN, then those without it, follow as their own statements, only read when a
+    page reaches them. Any other order is a single statement.
+    """
+    if not keys or keys[0].kind != "metric":
+        return [base.order_by(*compile_order(keys))]
+    first, rest = keys[0], compile_order(keys[1:], tie_breakers_of=keys)
+    m = aliased(t.LatestMetricRow)
+    has_metric = base.join(m, and_(m.run_id == t.RunRow.run_id, m.key == first.key))
+    value = m.value if first.ascending else m.value.desc()
+    owned = and_(t.LatestMetricRow.run_id == t.RunRow.run_id, t.LatestMetricRow.key == first.key)
+    return [
+        has_metric.where(m.is_nan.is_(False)).order_by(value, *rest),
+        has_metric.where(m.is_nan.is_(True)).order_by(*rest),
+        base.where(not_(exists().where(owned))).order_by(*rest),
+    ]
+
+
+def compile_order(
+    keys: Sequence[OrderKey], tie_breakers_of: Sequence[OrderKey] | None = None
+) -> list[Any]:
     """MLflow's order: each key with missing values last (and NaN before missing for
-    metrics), then newest start time, then run id."""
+    metrics), then newest start time, then run id. The tie-breakers are those of
+    ``tie_breakers_of`` (all of the search's keys) when ``keys`` is only its tail."""
     clauses: list[Any] = []
     for key in keys:
         clauses.extend(_order_clauses(key))
-    if not any(k.kind == "attribute" and k.key == "start_time" for k in keys):
+    every_key = keys if tie_breakers_of is None else tie_breakers_of
+    if not any(k.kind == "attribute" and k.key == "start_time" for k in every_key):
         clauses.append(t.RunRow.start_time.desc())
     clauses.append(t.RunRow.run_id)
     return clauses
