@@ -6,12 +6,14 @@ always talks through the async drivers (aiosqlite, asyncpg) underneath.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from berth.errors import invalid
 
@@ -82,3 +84,24 @@ def _begin_immediately(connection: Any) -> None:
     committed; BEGIN IMMEDIATE waits for the lock under busy_timeout instead.
     """
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def migration_engine(store_uri: str) -> AsyncEngine:
+    """A single-use async engine for migrating or inspecting the schema.
+
+    Unlike the server's engine it pools nothing (it lives for one command) and does not switch
+    on SQLite's foreign keys: Alembic's batch mode rebuilds a SQLite table by copying it and
+    dropping the original, and with foreign keys on that drop would cascade into child rows.
+    """
+    url = async_url(store_uri)
+    connect_args: dict[str, Any] = {"timeout": 30} if is_sqlite(url) else {}
+    return create_async_engine(url, poolclass=NullPool, connect_args=connect_args)
+
+
+def sqlite_file_missing(store_uri: str) -> bool:
+    """True for a SQLite URI whose file does not exist yet; looking at it would create it."""
+    url = async_url(store_uri)
+    database = url.database
+    if not is_sqlite(url) or not database or database == ":memory:" or "uri" in url.query:
+        return False
+    return not Path(database).exists()

@@ -26,10 +26,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import URL, Connection
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.pool import NullPool
 
-from berth.db.engine import async_url, is_sqlite
+from berth.db.engine import is_sqlite, migration_engine, sqlite_file_missing
 
 log = logging.getLogger(__name__)
 
@@ -61,18 +59,6 @@ def alembic_config(store_uri: str | None = None) -> Config:
         # A password may carry URL escapes (%40); ConfigParser would read them as interpolation.
         config.set_main_option("sqlalchemy.url", store_uri.replace("%", "%%"))
     return config
-
-
-def migration_engine(store_uri: str) -> AsyncEngine:
-    """A single-use async engine for migrating or inspecting the schema.
-
-    Unlike the server's engine it pools nothing (it lives for one command) and does not switch
-    on SQLite's foreign keys: Alembic's batch mode rebuilds a SQLite table by copying it and
-    dropping the original, and with foreign keys on that drop would cascade into child rows.
-    """
-    url = async_url(store_uri)
-    connect_args: dict[str, Any] = {"timeout": 30} if is_sqlite(url) else {}
-    return create_async_engine(url, poolclass=NullPool, connect_args=connect_args)
 
 
 def context_options(url: URL) -> dict[str, Any]:
@@ -154,15 +140,6 @@ async def current_heads(store_uri: str) -> tuple[str, ...]:
             return await connection.run_sync(_heads)
     finally:
         await engine.dispose()
-
-
-def sqlite_file_missing(store_uri: str) -> bool:
-    """True for a SQLite URI whose file does not exist yet; looking at it would create it."""
-    url = async_url(store_uri)
-    database = url.database
-    if not is_sqlite(url) or not database or database == ":memory:" or "uri" in url.query:
-        return False
-    return not Path(database).exists()
 
 
 def _heads(connection: Connection) -> tuple[str, ...]:

@@ -2,23 +2,30 @@
 
 Nothing migrates at start-up: a server facing a schema it cannot use says why, in a sentence
 the operator can act on (:func:`schema_message`), and exits; ``/ready`` asks the same question.
+
+Neither question needs Alembic (~10 MiB of modules with Mako and Pygments, in every server
+process that answers ``/ready`` or the gRPC health check): the recorded revision is read with
+plain SQL, and the revisions this code ships from their files (:func:`shipped_revisions`).
 """
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import enum
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
+from pathlib import Path
 
-from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import column, inspect, select, table
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError
 
-from berth.db.migrate import head_revision, known_revisions, migration_engine, sqlite_file_missing
+from berth.db.engine import migration_engine, sqlite_file_missing
 
 VERSION_TABLE = "alembic_version"
+VERSIONS_DIR = Path(__file__).resolve().parent / "migrations" / "versions"
 
 
 class SchemaState(enum.Enum):
@@ -62,7 +69,7 @@ def classify(
 
 async def inspect_schema(store_uri: str) -> SchemaReport:
     """The state of the database's schema, with the revisions that decided it."""
-    head, known = await asyncio.to_thread(lambda: (head_revision(), known_revisions()))
+    head, known = await asyncio.to_thread(shipped_revisions)
     if await asyncio.to_thread(sqlite_file_missing, store_uri):
         # Looking would create the file; a missing file is a database with nothing in it.
         return SchemaReport(SchemaState.EMPTY, None, head)
@@ -82,10 +89,52 @@ async def check_schema(store_uri: str) -> SchemaState:
     return (await inspect_schema(store_uri)).state
 
 
+@functools.cache
+def shipped_revisions() -> tuple[str, frozenset[str]]:
+    """The head revision and every revision of the migrations shipped with this code.
+
+    Read from the module-level ``revision``/``down_revision`` assignments of the revision
+    files, as Alembic reads them (a test keeps the two equal), and once: they are fixed for
+    the life of the process.
+    """
+    parents = dict(_revision_of(path) for path in sorted(VERSIONS_DIR.glob("*.py")))
+    children = {parent for downs in parents.values() for parent in downs}
+    heads = sorted(set(parents) - children)
+    if len(heads) != 1:  # pragma: no cover - the shipped history is linear
+        raise RuntimeError(f"Expected one head revision in {VERSIONS_DIR}, found {heads}.")
+    return heads[0], frozenset(parents)
+
+
+def _revision_of(path: Path) -> tuple[str, tuple[str, ...]]:
+    """A revision file's id and the ids it follows (none, one, or several for a merge)."""
+    values = {
+        target.id: ast.literal_eval(value)
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        for target, value in _assignments(node)
+        if isinstance(target, ast.Name) and target.id in ("revision", "down_revision")
+    }
+    down = values.get("down_revision")
+    downs = (down,) if isinstance(down, str) else tuple(down) if isinstance(down, tuple) else ()
+    return str(values["revision"]), tuple(str(d) for d in downs)
+
+
+def _assignments(node: ast.stmt) -> list[tuple[ast.expr, ast.expr]]:
+    """(target, value) of a module-level assignment, annotated or not."""
+    if isinstance(node, ast.Assign):
+        return [(target, node.value) for target in node.targets]
+    if isinstance(node, ast.AnnAssign) and node.value is not None:
+        return [(node.target, node.value)]
+    return []
+
+
 def _read_schema(connection: Connection) -> tuple[tuple[str, ...], bool]:
-    """The recorded revisions, and whether any table but the version table exists."""
-    heads = MigrationContext.configure(connection).get_current_heads()
+    """The recorded revisions (the rows of Alembic's version table, as Alembic reads them),
+    and whether any table but the version table exists."""
     tables = inspect(connection).get_table_names()
+    heads: tuple[str, ...] = ()
+    if VERSION_TABLE in tables:
+        version = table(VERSION_TABLE, column("version_num"))
+        heads = tuple(connection.execute(select(version.c.version_num)).scalars())
     return heads, any(name != VERSION_TABLE for name in tables)
 
 

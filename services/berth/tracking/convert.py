@@ -12,12 +12,15 @@ from berth.tracking.entities import (
     FileInfo,
     LoggedModel,
     Metric,
+    MetricPoint,
     Param,
     Run,
     RunInfo,
     RunStatus,
     Tag,
 )
+
+_NAN = float("nan")
 
 
 def experiment_to_proto(experiment: Experiment) -> pb.Experiment:
@@ -73,6 +76,24 @@ def metric_to_proto(metric: Metric) -> pb.Metric:
         if value:
             setattr(message, name, value)
     return message
+
+
+def metric_history_to_proto(
+    key: str, points: Iterable[MetricPoint]
+) -> pb.GetMetricHistory.Response:
+    """The response of one key's history, built in place point by point (no entity or
+    message list in between: this is the cost of a long history)."""
+    response = pb.GetMetricHistory.Response()
+    add = response.metrics.add
+    for value, timestamp, step, is_nan, model_id, dataset_name, dataset_digest in points:
+        metric = add(key=key, value=_NAN if is_nan else value, timestamp=timestamp, step=step)
+        if model_id:
+            metric.model_id = model_id
+        if dataset_name:
+            metric.dataset_name = dataset_name
+        if dataset_digest:
+            metric.dataset_digest = dataset_digest
+    return response
 
 
 def metric_with_run_to_proto(metric: Metric) -> pb.MetricWithRunId:

@@ -74,6 +74,15 @@ class Metric:
     dataset_digest: str | None = None
 
 
+MetricPoint = tuple[float, int, int, bool, str | None, str | None, str | None]
+"""One point of a metric's history as stored: (value, timestamp, step, is_nan, model_id,
+dataset_name, dataset_digest), a NaN being value 0 with is_nan set.
+
+A plain row of one key's columns rather than a :class:`Metric`: a history runs to hundreds of
+thousands of points, and an object per point was most of its cost.
+"""
+
+
 @dataclass(frozen=True)
 class Experiment:
     experiment_id: str

@@ -234,10 +234,7 @@ class TrackingHandlers:
             request.max_results if request.HasField("max_results") else None,
             request.page_token or None,
         )
-        return _paged(
-            pb.GetMetricHistory.Response(metrics=[convert.metric_to_proto(m) for m in page.items]),
-            page,
-        )
+        return _paged(convert.metric_history_to_proto(request.metric_key, page.items), page)
 
     async def get_metric_history_bulk_interval(
         self, request: pb.GetMetricHistoryBulkInterval

@@ -22,6 +22,7 @@ from berth.tracking.entities import (
     LoggedModel,
     LoggedModelStatus,
     Metric,
+    MetricPoint,
     ModelOrder,
     ModelOutput,
     Page,
@@ -257,7 +258,7 @@ class TrackingService:
 
     async def metric_history(
         self, run_id: str, key: str, max_results: int | None, page_token: str | None
-    ) -> Page[Metric]:
+    ) -> Page[MetricPoint]:
         if max_results is not None and max_results < 1:
             raise invalid(
                 f"Invalid value {max_results} for parameter 'max_results': "

@@ -15,12 +15,17 @@ from sqlalchemy import (
     BigInteger,
     CompoundSelect,
     Select,
+    Subquery,
     and_,
+    case,
     delete,
+    func,
     literal,
     null,
     or_,
     select,
+    true,
+    tuple_,
     union_all,
     update,
 )
@@ -46,6 +51,7 @@ from berth.tracking.entities import (
     LoggedModel,
     LoggedModelStatus,
     Metric,
+    MetricPoint,
     ModelOrder,
     ModelOutput,
     Page,
@@ -350,19 +356,34 @@ class SqlTrackingStore:
         key: str,
         max_results: int | None,
         token: str | None,
-    ) -> Page[Metric]:
-        """One key's history in step order; without ``max_results``, all of it (as MLflow)."""
+    ) -> Page[MetricPoint]:
+        """One key's history in step order; without ``max_results``, all of it (as MLflow).
+
+        Paged by keyset: the token holds the last point's sort key, the primary key's tail,
+        so each page is one range read of the index from there (an OFFSET would read and
+        drop every earlier point again on every page).
+        """
         await self._run_row(session, run_id)
-        statement = (
-            select(*METRIC_COLUMNS)
-            .where(t.MetricRow.run_id == run_id, t.MetricRow.key == key)
-            .order_by(t.MetricRow.step, t.MetricRow.timestamp, t.MetricRow.value)
-        )
         query_id = page_token.fingerprint("metric-history", run_id, key)
-        rows, next_token = await page_token.page_of(
-            session, statement, query_id, token, max_results, columns=True
+        after = page_token.decode_after(token, query_id, HISTORY_POSITION_TYPES)
+        statement = (
+            select(*HISTORY_COLUMNS)
+            .where(t.MetricRow.run_id == run_id, t.MetricRow.key == key)
+            .order_by(*HISTORY_ORDER)
         )
-        return Page([_metric(row) for row in rows], next_token)
+        if after is not None:
+            statement = statement.where(tuple_(*HISTORY_ORDER) > _history_position(after))
+        if max_results is not None:
+            statement = statement.limit(max_results + 1)
+        # On the session's connection, not the session: Core rows, without the ORM's
+        # per-row loading, which was most of the time of a page.
+        connection = await session.connection()
+        points = (await connection.execute(statement)).all()
+        if max_results is None or len(points) <= max_results:
+            return Page(list(points), None)
+        value, timestamp, step, is_nan, *_ = points[max_results - 1]
+        next_token = page_token.encode_after((step, timestamp, value, is_nan), query_id)
+        return Page(list(points[:max_results]), next_token)
 
     async def metric_history_sampled(
         self,
@@ -373,32 +394,29 @@ class SqlTrackingStore:
         end_step: int | None,
         max_points: int,
     ) -> list[Metric]:
-        """Up to ``max_points`` evenly spread steps of each run's history, ends included."""
-        statement = select(*METRIC_COLUMNS).where(
-            t.MetricRow.run_id.in_(run_ids), t.MetricRow.key == key
-        )
-        if start_step is not None:
-            statement = statement.where(t.MetricRow.step >= start_step)
-        if end_step is not None:
-            statement = statement.where(t.MetricRow.step <= end_step)
-        steps_by_run: dict[str, list[int]] = defaultdict(list)
-        step_rows = await session.execute(
-            statement.with_only_columns(t.MetricRow.run_id, t.MetricRow.step)
-            .distinct()
-            .order_by(t.MetricRow.run_id, t.MetricRow.step)
-        )
-        for row_run_id, step in step_rows:
-            steps_by_run[row_run_id].append(step)
-        metrics: list[Metric] = []
-        for row_run_id, steps in steps_by_run.items():
-            rows = await session.execute(
-                statement.where(
-                    t.MetricRow.run_id == row_run_id,
-                    t.MetricRow.step.in_(_spread(steps, max_points)),
-                ).order_by(t.MetricRow.step, t.MetricRow.timestamp)
+        """Up to ``max_points`` evenly spread steps of each run's history, ends included,
+        with every point logged at those steps; in run, step and timestamp order.
+
+        The choice is made in SQL (:func:`_sampled_steps`), so only the chosen points leave
+        the database.
+        """
+        chosen = _sampled_steps(run_ids, key, start_step, end_step, max_points)
+        statement = (
+            select(*METRIC_COLUMNS)
+            .join(
+                chosen,
+                and_(
+                    t.MetricRow.run_id == chosen.c.run_id,
+                    t.MetricRow.step == chosen.c.step,
+                ),
             )
-            metrics.extend(_metric(row, with_run=True) for row in rows)
-        return metrics
+            .where(t.MetricRow.key == key)
+            .order_by(
+                t.MetricRow.run_id, t.MetricRow.step, t.MetricRow.timestamp, t.MetricRow.value
+            )
+        )
+        rows = (await (await session.connection()).execute(statement)).all()
+        return [_metric(row, with_run=True) for row in rows]
 
     async def search_runs(
         self,
@@ -958,15 +976,51 @@ def _latest_order(row: dict[str, Any]) -> tuple[int, int, float]:
     return (row["step"], row["timestamp"], row["value"])
 
 
-def _spread(steps: Sequence[int], count: int) -> list[int]:
-    """``count`` steps spread evenly over ``steps`` (sorted), keeping both ends (the last
-    alone when only one is asked for, as MLflow)."""
-    if len(steps) <= count:
-        return list(steps)
-    if count == 1:
-        return [steps[-1]]
-    stride = (len(steps) - 1) / (count - 1)
-    return sorted({steps[round(i * stride)] for i in range(count)})
+def _sampled_steps(
+    run_ids: Sequence[str],
+    key: str,
+    start_step: int | None,
+    end_step: int | None,
+    max_points: int,
+) -> Subquery:
+    """(run_id, step) of the steps sampled from each run: all of them when there are at most
+    ``max_points``; else the last alone for one point; else the steps at positions
+    ``round(i * (n - 1) / (max_points - 1))`` for i in 0..max_points-1 (n distinct steps,
+    ties rounded to even), which spreads them evenly and keeps both ends.
+
+    Each distinct step gets its position ``r`` and its run's step count ``n`` from window
+    functions (SQLite 3.25+, PostgreSQL) over the steps grouped in index order; both windows
+    share one ordering (``n`` over the whole partition), so neither database sorts. Whether
+    some i rounds to ``r`` is decided in exact integer arithmetic: with a = n - 1 and
+    b = max_points - 1 (a > b, so at most one i can), the candidate is
+    i = floor((2r + 1) b / 2a), and x = 2ia must lie in [(2r - 1) b, (2r + 1) b], an end
+    meaning a tie at r +- 1/2, which rounds to r when r is even.
+    """
+    steps = (
+        select(t.MetricRow.run_id, t.MetricRow.step)
+        .where(t.MetricRow.run_id.in_(run_ids), t.MetricRow.key == key)
+        .group_by(t.MetricRow.run_id, t.MetricRow.step)
+    )
+    if start_step is not None:
+        steps = steps.where(t.MetricRow.step >= start_step)
+    if end_step is not None:
+        steps = steps.where(t.MetricRow.step <= end_step)
+    run, step = t.MetricRow.run_id, t.MetricRow.step
+    ranked = steps.add_columns(
+        (func.row_number().over(partition_by=run, order_by=step) - 1).label("r"),
+        func.count().over(partition_by=run, order_by=step, rows=(None, None)).label("n"),
+    ).subquery("ranked_steps")
+    r, n = ranked.c.r, ranked.c.n
+    if max_points == 1:
+        spread = r == n - 1
+    else:
+        a, b = n - 1, max_points - 1
+        x = 2 * a * ((2 * r + 1) * b // (2 * a))
+        low, high = (2 * r - 1) * b, (2 * r + 1) * b
+        spread = and_(x >= low, or_(and_(x > low, x < high), r % 2 == 0))
+    # CASE, not OR: the spread's division must never see a run of one step (a = 0).
+    chosen = case((n <= max_points, true()), else_=spread)
+    return select(ranked.c.run_id, ranked.c.step).where(chosen).subquery("sampled_steps")
 
 
 def _run_info(row: t.RunRow) -> RunInfo:
@@ -1014,6 +1068,29 @@ def _models(run_ids: Sequence[str]) -> CompoundSelect[*tuple[Any, ...]]:
 
 
 # History is read as plain rows: building ORM objects was most of a long history's cost.
+HISTORY_COLUMNS = (
+    t.MetricRow.value,
+    t.MetricRow.timestamp,
+    t.MetricRow.step,
+    t.MetricRow.is_nan,
+    t.MetricRow.model_id,
+    t.MetricRow.dataset_name,
+    t.MetricRow.dataset_digest,
+)
+"""The columns of a :class:`MetricPoint`, in its order."""
+
+# The primary key after (run_id, key): a total order of one key's points.
+HISTORY_ORDER = (t.MetricRow.step, t.MetricRow.timestamp, t.MetricRow.value, t.MetricRow.is_nan)
+HISTORY_POSITION_TYPES = (int, int, float, bool)
+
+
+def _history_position(position: Sequence[Any]) -> Any:
+    """A keyset token's sort key as a row value, each part typed as its column."""
+    return tuple_(
+        *(literal(part, column.type) for part, column in zip(position, HISTORY_ORDER, strict=True))
+    )
+
+
 METRIC_COLUMNS = (
     t.MetricRow.run_id,
     t.MetricRow.key,

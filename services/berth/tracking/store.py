@@ -18,6 +18,7 @@ from berth.tracking.entities import (
     LoggedModel,
     LoggedModelStatus,
     Metric,
+    MetricPoint,
     ModelOrder,
     ModelOutput,
     Page,
@@ -117,7 +118,7 @@ class TrackingStore(Protocol):
         key: str,
         max_results: int | None,
         token: str | None,
-    ) -> Page[Metric]: ...
+    ) -> Page[MetricPoint]: ...
 
     async def metric_history_sampled(
         self,

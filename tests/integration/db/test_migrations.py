@@ -18,12 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 import berth.registry.tables
 import berth.tracking.tables  # noqa: F401
 from berth.db.base import Base
+from berth.db.engine import migration_engine
 from berth.db.migrate import (
     context_options,
     current_revision,
     downgrade,
     head_revision,
-    migration_engine,
     script_directory,
     upgrade,
 )

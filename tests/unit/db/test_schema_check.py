@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from berth.db.schema_check import SchemaState, classify, schema_message
+from berth.db import migrate
+from berth.db.schema_check import SchemaState, classify, schema_message, shipped_revisions
 
 KNOWN = ("0001", "0002", "0003")
 HEAD = "0003"
@@ -60,3 +61,7 @@ def test_message_says_where_the_schema_stands(
     state: SchemaState, current: str | None, expected: str
 ) -> None:
     assert expected in schema_message(state, current, "0002")
+
+
+def test_shipped_revisions_are_alembics_head_and_revisions() -> None:
+    assert shipped_revisions() == (migrate.head_revision(), migrate.known_revisions())

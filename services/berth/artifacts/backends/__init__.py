@@ -1,9 +1,13 @@
 """Artifact backends, chosen by the scheme of the artifact root URI.
 
 ``file:`` URIs and plain paths (relative ones against the working directory) are served by
-:class:`LocalBackend`, ``s3:`` by :class:`S3Backend` (S3, MinIO or any S3 API), ``memory:`` by
+:class:`LocalBackend`, ``s3:`` by ``S3Backend`` (S3, MinIO or any S3 API), ``memory:`` by
 :class:`MemoryBackend` (tests only: it starts empty and keeps nothing). Other stores register
 themselves with :func:`register`.
+
+A factory imports its backend's module when first called, so a server only loads the client
+library of the store it is configured with (aiobotocore and botocore alone are ~20 MiB of
+every process).
 """
 
 from __future__ import annotations
@@ -16,7 +20,6 @@ from berth.artifacts.backends.base import ArtifactBackend, ArtifactEntry
 from berth.artifacts.backends.local import LocalBackend
 from berth.artifacts.backends.memory import MemoryBackend
 from berth.artifacts.backends.options import StoreOptions
-from berth.artifacts.backends.s3 import S3Backend
 from berth.errors import invalid
 
 __all__ = [
@@ -75,6 +78,12 @@ def _memory(uri: str, _options: StoreOptions) -> MemoryBackend:
     return MemoryBackend((parts.netloc + parts.path) or "test")
 
 
+def _s3(uri: str, options: StoreOptions) -> ArtifactBackend:
+    from berth.artifacts.backends.s3 import S3Backend
+
+    return S3Backend(uri, options.s3)
+
+
 register("file", _local)
 register("memory", _memory)
-register("s3", lambda uri, options: S3Backend(uri, options.s3))
+register("s3", _s3)

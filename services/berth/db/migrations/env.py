@@ -15,8 +15,8 @@ from sqlalchemy.engine import Connection
 import berth.registry.tables
 import berth.tracking.tables  # noqa: F401
 from berth.db.base import Base
-from berth.db.engine import async_url
-from berth.db.migrate import context_options, migration_engine, migration_lock
+from berth.db.engine import async_url, migration_engine
+from berth.db.migrate import context_options, migration_lock
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,7 +1,9 @@
-"""Opaque page tokens (an offset bound to the query that produced it) and paging a query.
+"""Opaque page tokens bound to the query that produced them, and paging a query.
 
 A token carries a fingerprint of the search it continues, so replaying it against another
-filter or order is refused instead of silently returning the wrong page.
+filter or order is refused instead of silently returning the wrong page. Most tokens hold an
+offset; keyset tokens (:func:`encode_after`) hold the sort key of the last row served, for
+long ordered reads where OFFSET would re-read every earlier row on each page.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import base64
 import binascii
 import hashlib
 import json
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,8 +36,7 @@ def encode(offset: int, query: str, part: int = 0) -> str:
     fields: dict[str, Any] = {"offset": offset, "query": query}
     if part:
         fields["part"] = part
-    payload = json.dumps(fields, separators=(",", ":"))
-    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    return _encode(fields)
 
 
 def decode(token: str | None, query: str) -> int:
@@ -47,24 +49,54 @@ def position(token: str | None, query: str, parts: int) -> tuple[int, int]:
     ``parts`` statements, or INVALID_PARAMETER_VALUE."""
     if not token:
         return 0, 0
-    try:
-        padded = token + "=" * (-len(token) % 4)
-        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        offset = payload["offset"]
-        token_query = payload["query"]
-        part = payload.get("part", 0)
-    except (ValueError, binascii.Error, KeyError, TypeError, AttributeError) as exc:
-        raise _foreign(token) from exc
+    payload = _payload(token, query)
+    offset, part = payload.get("offset"), payload.get("part", 0)
     if type(offset) is not int or not 0 <= offset <= MAX_OFFSET:
         raise _foreign(token)
     if type(part) is not int or not 0 <= part < parts:
         raise _foreign(token)
+    return part, offset
+
+
+def encode_after(position: Sequence[Any], query: str) -> str:
+    """A keyset token: the next page starts after the row whose sort key is ``position``."""
+    return _encode({"after": list(position), "query": query})
+
+
+def decode_after(token: str | None, query: str, kinds: Sequence[type]) -> tuple[Any, ...] | None:
+    """The sort key a keyset token continues after (None for no token), each part of the
+    type in ``kinds``; INVALID_PARAMETER_VALUE for anything else. NaN is refused: no stored
+    sort key holds one, and it compares as nothing on SQLite."""
+    if not token:
+        return None
+    after = _payload(token, query).get("after")
+    if not isinstance(after, list) or len(after) != len(kinds):
+        raise _foreign(token)
+    for part, kind in zip(after, kinds, strict=True):
+        if type(part) is not kind or (isinstance(part, float) and math.isnan(part)):
+            raise _foreign(token)
+    return tuple(after)
+
+
+def _encode(payload: dict[str, Any]) -> str:
+    text = json.dumps(payload, separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _payload(token: str, query: str) -> dict[str, Any]:
+    """The token's payload, once the token is known to continue ``query``."""
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        token_query = payload["query"]
+    except (ValueError, binascii.Error, KeyError, TypeError) as exc:
+        raise _foreign(token) from exc
     if token_query != query:
         raise invalid(
             f"Invalid page token {token!r}: it belongs to a different search. Repeat the "
             "search with the same filter and order to continue it."
         )
-    return part, offset
+    return payload
 
 
 def _foreign(token: str) -> Exception:

@@ -16,6 +16,7 @@ from berth.tracking.entities import (
     Experiment,
     LoggedModel,
     Metric,
+    MetricPoint,
     ModelOrder,
     Page,
     Param,
@@ -210,3 +211,29 @@ class Tracking:
         return await self.service.search_logged_models(
             experiment_ids, filter_string, datasets, max_results, order_by, page_token
         )
+
+
+def point_metric(key: str, point: MetricPoint) -> Metric:
+    """A stored history point as the metric it records (NaN restored)."""
+    value, timestamp, step, is_nan, model_id, dataset_name, dataset_digest = point
+    return Metric(
+        key,
+        float("nan") if is_nan else value,
+        timestamp,
+        step,
+        model_id=model_id,
+        dataset_name=dataset_name,
+        dataset_digest=dataset_digest,
+    )
+
+
+async def history_of(
+    service: TrackingService,
+    run_id: str,
+    key: str,
+    max_results: int | None = None,
+    token: str | None = None,
+) -> Page[Metric]:
+    """One page of a key's history, as metrics."""
+    page = await service.metric_history(run_id, key, max_results, token)
+    return Page([point_metric(key, p) for p in page.items], page.next_page_token)

@@ -7,6 +7,7 @@ from berth.tracking.entities import DatasetInput, Metric, ModelOutput, Tag, View
 from tests.integration.tracking.service.support import (
     Tracking,
     dataset,
+    history_of,
     params_of,
     raises,
     tags_of,
@@ -37,9 +38,9 @@ async def test_a_batch_failing_on_its_last_metric_writes_none_of_it(tracking: Tr
     assert tags_of(run) == {RUN_NAME: "r"}
     assert run.info.run_name == "r"
     assert [(m.key, m.value, m.step) for m in run.metrics] == [("loss", 1.0, 0)]
-    history = await tracking.service.metric_history(run_id, "loss", None, None)
+    history = await history_of(tracking.service, run_id, "loss", None, None)
     assert [m.value for m in history.items] == [1.0]
-    assert (await tracking.service.metric_history(run_id, "acc", None, None)).items == []
+    assert (await history_of(tracking.service, run_id, "acc", None, None)).items == []
     assert (await tracking.service.get_logged_model(model.model_id)).metrics == ()
 
 

@@ -12,6 +12,7 @@ from berth.tracking.service import TrackingService
 from tests.integration.tracking.service.support import (
     FakeClock,
     Tracking,
+    history_of,
     params_of,
     raises,
     tags_of,
@@ -173,7 +174,7 @@ async def test_metrics_logged_on_a_run_for_a_model_are_in_the_model(tracking: Tr
         model.model_id,
     )
     assert (acc.dataset_name, acc.dataset_digest) == ("eval", "e1")
-    history = await tracking.service.metric_history(run_id, "acc", None, None)
+    history = await history_of(tracking.service, run_id, "acc", None, None)
     assert [(m.value, m.model_id, m.dataset_name) for m in history.items] == [
         (0.8, model.model_id, "eval")
     ]

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import itertools
+import json
 import math
 from collections import defaultdict
+from fractions import Fraction
 
 import pytest
 
 from berth.errors import ErrorCode
 from berth.tracking.entities import Metric
 from berth.tracking.service import TrackingService
-from tests.integration.tracking.service.support import Tracking, metrics_of, raises
+from tests.integration.tracking.service.support import Tracking, history_of, metrics_of, raises
 
 
 async def latest(service: TrackingService, run_id: str, key: str) -> Metric:
@@ -106,7 +109,7 @@ async def test_nan_round_trips_as_latest_value_and_in_history(tracking: Tracking
     await tracking.metric(run_id, "loss", math.nan, step=0, timestamp=1)
 
     assert math.isnan((await latest(tracking.service, run_id, "loss")).value)
-    history = await tracking.service.metric_history(run_id, "loss", None, None)
+    history = await history_of(tracking.service, run_id, "loss", None, None)
     assert len(history.items) == 1
     assert math.isnan(history.items[0].value)
 
@@ -127,7 +130,7 @@ async def test_infinities_round_trip(tracking: Tracking, value: float) -> None:
     await tracking.metric(run_id, "x", value, step=0, timestamp=1)
 
     assert (await latest(tracking.service, run_id, "x")).value == value
-    history = await tracking.service.metric_history(run_id, "x", None, None)
+    history = await history_of(tracking.service, run_id, "x", None, None)
     assert [m.value for m in history.items] == [value]
 
 
@@ -149,7 +152,7 @@ async def test_identical_entries_are_kept_once_in_history(tracking: Tracking) ->
     await tracking.log(run_id, metrics=[entry])
     await tracking.service.log_metric(run_id, entry)
 
-    history = await tracking.service.metric_history(run_id, "loss", None, None)
+    history = await history_of(tracking.service, run_id, "loss", None, None)
     assert points(history.items) == [(1, 10, 0.5)]
 
 
@@ -160,7 +163,7 @@ async def test_identical_nan_entries_are_kept_once_in_history(tracking: Tracking
     await tracking.log(run_id, metrics=[entry, entry])
     await tracking.log(run_id, metrics=[entry])
 
-    history = await tracking.service.metric_history(run_id, "loss", None, None)
+    history = await history_of(tracking.service, run_id, "loss", None, None)
     assert len(history.items) == 1
 
 
@@ -169,7 +172,7 @@ async def test_entries_differing_only_in_value_are_all_kept(tracking: Tracking) 
 
     await tracking.log(run_id, metrics=[Metric("loss", 0.5, 10, 1), Metric("loss", 0.6, 10, 1)])
 
-    history = await tracking.service.metric_history(run_id, "loss", None, None)
+    history = await history_of(tracking.service, run_id, "loss", None, None)
     assert points(history.items) == [(1, 10, 0.5), (1, 10, 0.6)]
 
 
@@ -180,7 +183,7 @@ async def test_history_is_ordered_by_step_then_timestamp(tracking: Tracking) -> 
     for step, timestamp, value in logged:
         await tracking.metric(run_id, "loss", value, step=step, timestamp=timestamp)
 
-    history = await tracking.service.metric_history(run_id, "loss", None, None)
+    history = await history_of(tracking.service, run_id, "loss", None, None)
     assert points(history.items) == sorted(logged)
     assert history.next_page_token is None
 
@@ -192,7 +195,7 @@ async def test_history_pages_through_every_entry_once(tracking: Tracking) -> Non
 
     pages, token = [], None
     while True:
-        page = await tracking.service.metric_history(run_id, "loss", 3, token)
+        page = await history_of(tracking.service, run_id, "loss", 3, token)
         pages.append(points(page.items))
         token = page.next_page_token
         if token is None:
@@ -207,9 +210,9 @@ async def test_history_page_token_without_max_results_continues_from_it(
 ) -> None:
     run_id = await tracking.run("0")
     await tracking.log(run_id, metrics=[Metric("loss", float(i), 1, i) for i in range(3)])
-    token = (await tracking.service.metric_history(run_id, "loss", 1, None)).next_page_token
+    token = (await history_of(tracking.service, run_id, "loss", 1, None)).next_page_token
 
-    rest = await tracking.service.metric_history(run_id, "loss", None, token)
+    rest = await history_of(tracking.service, run_id, "loss", None, token)
 
     assert [m.step for m in rest.items] == [1, 2]
 
@@ -218,7 +221,7 @@ async def test_history_page_of_exactly_max_results_has_no_next_token(tracking: T
     run_id = await tracking.run("0")
     await tracking.log(run_id, metrics=[Metric("loss", float(i), 1, i) for i in range(3)])
 
-    page = await tracking.service.metric_history(run_id, "loss", 3, None)
+    page = await history_of(tracking.service, run_id, "loss", 3, None)
 
     assert len(page.items) == 3
     assert page.next_page_token is None
@@ -228,7 +231,7 @@ async def test_history_is_only_the_requested_key(tracking: Tracking) -> None:
     run_id = await tracking.run("0")
     await tracking.log(run_id, metrics=[Metric("a", 1.0, 1, 0), Metric("b", 2.0, 1, 0)])
 
-    history = await tracking.service.metric_history(run_id, "a", None, None)
+    history = await history_of(tracking.service, run_id, "a", None, None)
 
     assert [(m.key, m.value) for m in history.items] == [("a", 1.0)]
 
@@ -236,7 +239,7 @@ async def test_history_is_only_the_requested_key(tracking: Tracking) -> None:
 async def test_history_of_a_key_never_logged_is_empty(tracking: Tracking) -> None:
     run_id = await tracking.run("0")
 
-    page = await tracking.service.metric_history(run_id, "nothing", 10, None)
+    page = await history_of(tracking.service, run_id, "nothing", 10, None)
 
     assert (page.items, page.next_page_token) == ([], None)
 
@@ -245,7 +248,7 @@ async def test_history_of_an_unknown_run_is_resource_does_not_exist(
     service: TrackingService,
 ) -> None:
     with raises(ErrorCode.RESOURCE_DOES_NOT_EXIST):
-        await service.metric_history("a" * 32, "loss", None, None)
+        await history_of(service, "a" * 32, "loss", None, None)
 
 
 @pytest.mark.parametrize("max_results", [0, -1])
@@ -255,24 +258,98 @@ async def test_history_max_results_below_one_is_invalid(
     run_id = await tracking.run("0")
 
     with raises(ErrorCode.INVALID_PARAMETER_VALUE):
-        await tracking.service.metric_history(run_id, "loss", max_results, None)
+        await history_of(tracking.service, run_id, "loss", max_results, None)
 
 
 async def test_history_page_token_of_another_key_is_invalid(tracking: Tracking) -> None:
     run_id = await tracking.run("0")
     await tracking.log(run_id, metrics=[Metric("a", float(i), 1, i) for i in range(3)])
-    token = (await tracking.service.metric_history(run_id, "a", 1, None)).next_page_token
+    token = (await history_of(tracking.service, run_id, "a", 1, None)).next_page_token
     assert token is not None
 
     with raises(ErrorCode.INVALID_PARAMETER_VALUE):
-        await tracking.service.metric_history(run_id, "b", 1, token)
+        await history_of(tracking.service, run_id, "b", 1, token)
 
 
 async def test_history_page_token_that_is_garbage_is_invalid(tracking: Tracking) -> None:
     run_id = await tracking.run("0")
 
     with raises(ErrorCode.INVALID_PARAMETER_VALUE):
-        await tracking.service.metric_history(run_id, "a", 1, "not-a-token")
+        await history_of(tracking.service, run_id, "a", 1, "not-a-token")
+
+
+async def all_pages(tracking: Tracking, run_id: str, key: str, size: int) -> list[Metric]:
+    metrics, token = [], None
+    while True:
+        page = await history_of(tracking.service, run_id, key, size, token)
+        metrics.extend(page.items)
+        token = page.next_page_token
+        if token is None:
+            return metrics
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+async def test_history_pages_through_points_sharing_a_step_each_once(
+    tracking: Tracking, size: int
+) -> None:
+    run_id = await tracking.run("0")
+    logged = [
+        Metric("loss", 0.0, 5, 1),
+        Metric("loss", math.nan, 5, 1),
+        Metric("loss", 0.5, 5, 1),
+        Metric("loss", -1.0, 7, 1),
+        Metric("loss", 2.0, 3, 2),
+        Metric("loss", math.inf, 3, 2),
+        Metric("loss", 0.1, 1, 0),
+    ]
+    await tracking.log(run_id, metrics=logged)
+    whole = (await history_of(tracking.service, run_id, "loss")).items
+
+    paged = await all_pages(tracking, run_id, "loss", size)
+
+    assert len(whole) == len(logged)
+    assert [repr(m) for m in paged] == [repr(m) for m in whole]
+    assert [(m.step, m.timestamp) for m in paged] == sorted((m.step, m.timestamp) for m in logged)
+
+
+async def test_history_page_token_of_another_run_is_invalid(tracking: Tracking) -> None:
+    first, second = await tracking.run("0"), await tracking.run("0")
+    for run_id in (first, second):
+        await tracking.log(run_id, metrics=[Metric("a", float(i), 1, i) for i in range(3)])
+    token = (await history_of(tracking.service, first, "a", 1)).next_page_token
+
+    with raises(ErrorCode.INVALID_PARAMETER_VALUE, match="different search"):
+        await history_of(tracking.service, second, "a", 1, token)
+
+
+def reforged(token: str, field: str, value: object) -> str:
+    payload = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    payload.pop("after")
+    payload[field] = value
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        pytest.param("offset", 1, id="offset-token"),
+        pytest.param("after", [0, 1, 0.5], id="short-position"),
+        pytest.param("after", [0, 1, "0.5", False], id="text-value"),
+        pytest.param("after", [0.0, 1, 0.5, False], id="float-step"),
+        pytest.param("after", [0, 1, math.nan, False], id="nan-value"),
+        pytest.param("after", [0, 1, 0.5, 0], id="int-is-nan"),
+    ],
+)
+async def test_history_page_token_with_a_forged_position_is_invalid(
+    tracking: Tracking, field: str, value: object
+) -> None:
+    run_id = await tracking.run("0")
+    await tracking.log(run_id, metrics=[Metric("a", float(i), 1, i) for i in range(3)])
+    token = (await history_of(tracking.service, run_id, "a", 1)).next_page_token
+    assert token is not None
+
+    with raises(ErrorCode.INVALID_PARAMETER_VALUE, match="not issued by this server"):
+        await history_of(tracking.service, run_id, "a", 1, reforged(token, field, value))
 
 
 # ------------------------------------------------------------------ sampled history
@@ -389,6 +466,41 @@ async def test_sampling_an_unknown_run_is_resource_does_not_exist(tracking: Trac
 
     with raises(ErrorCode.RESOURCE_DOES_NOT_EXIST):
         await tracking.service.metric_history_sampled([run_id, "b" * 32], "loss", None, None, None)
+
+
+def spread(steps: list[int], count: int) -> list[int]:
+    """The sampling rule, in exact arithmetic: positions round(i * (n - 1) / (count - 1)),
+    ties to even (as Python rounds), both ends kept; the last step alone for one point."""
+    if len(steps) <= count:
+        return steps
+    if count == 1:
+        return [steps[-1]]
+    stride = Fraction(len(steps) - 1, count - 1)
+    return sorted({steps[round(i * stride)] for i in range(count)})
+
+
+@pytest.mark.parametrize(
+    ("steps", "count"),
+    [
+        pytest.param(list(range(6)), 3, id="tie-at-a-half"),
+        pytest.param(list(range(10)), 3, id="ten-in-three"),
+        pytest.param(list(range(0, 300, 3)), 7, id="strided-steps"),
+        pytest.param([i * i for i in range(50)], 8, id="uneven-steps"),
+        pytest.param(list(range(37)), 36, id="one-too-many"),
+        pytest.param(list(range(1000)), 2, id="ends-only"),
+        pytest.param(list(range(2, 30)), 1, id="one-point"),
+        pytest.param([4], 1, id="one-step"),
+    ],
+)
+async def test_sampling_picks_the_steps_of_the_rule(
+    tracking: Tracking, steps: list[int], count: int
+) -> None:
+    run_id = await tracking.run("0")
+    await tracking.log(run_id, metrics=[Metric("loss", float(s), 1, s) for s in steps])
+
+    sampled = await tracking.service.metric_history_sampled([run_id], "loss", None, None, count)
+
+    assert [m.step for m in sampled] == spread(steps, count)
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from tests.integration.tracking.service.support import (
     FakeClock,
     Tracking,
     dataset_input,
+    history_of,
     metrics_of,
     outcome,
     params_of,
@@ -232,7 +233,7 @@ async def test_a_batch_changing_a_param_writes_nothing_of_the_batch(tracking: Tr
     assert params_of(run) == {"lr": "0.1"}
     assert tags_of(run) == {RUN_NAME: "r"}
     assert run.metrics == ()
-    assert (await tracking.service.metric_history(run_id, "loss", None, None)).items == []
+    assert (await history_of(tracking.service, run_id, "loss", None, None)).items == []
 
 
 async def test_duplicate_param_keys_in_one_batch_are_invalid(tracking: Tracking) -> None:
