@@ -191,8 +191,7 @@ class TrackingService:
         params = [validation.truncated_param(p) for p in params]
         tags = [validation.truncated_tag(t) for t in tags]
         validation.validate_batch(metrics, params, tags)
-        async with self._db.transaction() as session:
-            await self._store.log_batch(session, run_id, metrics, params, tags)
+        await self._log_one(run_id, metrics, params, tags)
 
     async def log_metric(self, run_id: str, metric: Metric) -> None:
         validation.validate_metric(metric)
@@ -215,7 +214,11 @@ class TrackingService:
         params: Sequence[Param] = (),
         tags: Sequence[Tag] = (),
     ) -> None:
-        async with self._db.transaction() as session:
+        """A batch in a transaction, or without BEGIN and COMMIT when the store writes it in
+        one statement (atomic on its own)."""
+        one = self._store.logs_in_one_statement(self._db.dialect, metrics, params, tags)
+        scope = self._db.single_statement if one else self._db.transaction
+        async with scope() as session:
             await self._store.log_batch(session, run_id, metrics, params, tags)
 
     async def append_model_history(self, run_id: str, model_json: str) -> None:

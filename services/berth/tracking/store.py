@@ -108,6 +108,16 @@ class TrackingStore(Protocol):
         tags: Sequence[Tag],
     ) -> None: ...
 
+    def logs_in_one_statement(
+        self,
+        dialect: str,
+        metrics: Sequence[Metric],
+        params: Sequence[Param],
+        tags: Sequence[Tag],
+    ) -> bool:
+        """Whether ``log_batch`` of these is one statement, which needs no transaction."""
+        ...
+
     async def delete_run_tag(self, session: AsyncSession, run_id: str, key: str) -> None: ...
 
     async def metric_history(
