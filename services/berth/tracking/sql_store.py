@@ -326,12 +326,14 @@ class SqlTrackingStore:
         params: Sequence[Param],
         tags: Sequence[Tag],
     ) -> None:
-        """Params, tags and metrics of one run in a handful of multi-row statements (one
-        statement for plain metrics on PostgreSQL)."""
-        if self.logs_in_one_statement(_dialect(session), metrics, params, tags):
+        """Params, tags and metrics of one run in a handful of multi-row statements. On
+        PostgreSQL, metrics of no logged model go first, in one statement that checks the
+        run too (``_LOG_METRICS``); a batch of only those is one statement."""
+        if self.logs_in_one_statement(_dialect(session), metrics, (), ()):
             await self._log_plain_metrics(session, run_id, metrics)
-            return
-        await self._active_run_row(session, run_id)
+            metrics = ()
+        else:
+            await self._active_run_row(session, run_id)
         await self._insert_params(session, run_id, params)
         await self._upsert_run_tags(session, run_id, tags)
         await self._insert_metrics(session, run_id, metrics)
@@ -530,18 +532,19 @@ class SqlTrackingStore:
     async def _insert_params(
         self, session: AsyncSession, run_id: str, params: Sequence[Param]
     ) -> None:
+        """Insert, then verify: a value already stored (by an earlier or a concurrent request)
+        that differs from the requested one fails the whole transaction. The verification
+        comes back from the insert itself: on a conflict the "update" keeps the stored value
+        and RETURNING reports it, so one statement does both."""
         if not params:
             return
-        """Insert, then verify: a value already stored (by an earlier or a concurrent request)
-        that differs from the requested one fails the whole transaction."""
-        await session.execute(
-            dialect_insert(session, t.ParamRow.__table__).on_conflict_do_nothing(),
-            [{"run_id": run_id, "key": p.key, "value": p.value} for p in by_key(params)],
-        )
+        table = t.ParamRow.__table__
+        statement = dialect_insert(session, table)
         rows = await session.execute(
-            select(t.ParamRow.key, t.ParamRow.value).where(
-                t.ParamRow.run_id == run_id, t.ParamRow.key.in_([p.key for p in params])
-            )
+            statement.on_conflict_do_update(
+                index_elements=["run_id", "key"], set_={"value": table.c.value}
+            ).returning(table.c.key, table.c.value),
+            [{"run_id": run_id, "key": p.key, "value": p.value} for p in by_key(params)],
         )
         stored: dict[str, str] = {key: value for key, value in rows}
         for param in params:
