@@ -188,6 +188,13 @@ _INTEGERS = frozenset(
 
 
 def _fast_message(document: Any, descriptor: Any) -> Message:
+    message: Message = descriptor._concrete_class(**_fast_values(document, descriptor))
+    return message
+
+
+def _fast_values(document: Any, descriptor: Any) -> dict[str, Any]:
+    """The constructor arguments of a message; nested messages stay dicts of arguments,
+    which the (C) constructor builds in place instead of copying built messages."""
     if type(document) is not dict:
         raise _Unhandled
     fields = _field_table(descriptor)
@@ -204,8 +211,7 @@ def _fast_message(document: Any, descriptor: Any) -> Message:
         if name in values:  # both the proto and the JSON name of one field
             raise _Unhandled
         values[name] = convert(value)
-    message: Message = descriptor._concrete_class(**values)
-    return message
+    return values
 
 
 @cache
@@ -256,7 +262,7 @@ def _single_converter(field: Any) -> _Converter:
 
 
 def _message_converter(descriptor: Any) -> _Converter:
-    return lambda value: _fast_message(value, descriptor)
+    return lambda value: _fast_values(value, descriptor)
 
 
 def _enum_converter(field: Any) -> _Converter:
