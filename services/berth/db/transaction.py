@@ -30,10 +30,14 @@ class Database:
 
     @asynccontextmanager
     async def single_statement(self) -> AsyncIterator[AsyncSession]:
-        """A session for a use case that is one statement on PostgreSQL, which is atomic on
-        its own: without BEGIN and COMMIT it is one round trip instead of three. Only for
-        PostgreSQL (SQLite's transactions are managed by _begin_immediately)."""
-        assert self.dialect == "postgresql"
+        """A session for a use case the store writes in one statement on PostgreSQL, which
+        is atomic on its own: without BEGIN and COMMIT it is one round trip instead of
+        three. On SQLite, where stores write statement by statement (and transactions are
+        managed by _begin_immediately), it is ``transaction()``."""
+        if self.dialect != "postgresql":
+            async with self.transaction() as session:
+                yield session
+            return
         async with self._autocommit_sessions() as session:
             yield session
 

@@ -148,7 +148,7 @@ class TrackingService:
         validation.validate_length("run_name", name, validation.MAX_RUN_NAME_LENGTH)
         validation.validate_length("user_id", user_id, validation.MAX_USER_ID_LENGTH)
         all_tags = [*tags] if tagged_name else [*tags, Tag(RUN_NAME_TAG, name)]
-        async with self._db.transaction() as session:
+        async with self._db.single_statement() as session:  # see SqlTrackingStore.create_run
             return await self._store.create_run(
                 session, experiment_id, user_id, start_time or self._clock(), name, all_tags
             )

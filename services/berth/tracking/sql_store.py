@@ -250,20 +250,43 @@ class SqlTrackingStore:
         tags: Sequence[Tag],
     ) -> Run:
         """The run is built from what was inserted rather than read back: a new run has
-        only its tags (reading it again cost seven queries)."""
-        experiment = await self._active_experiment_row(session, experiment_id)
+        only its tags (reading it again cost seven queries). On PostgreSQL the experiment
+        check, the run and its tags are one statement (``_CREATE_RUN``)."""
         run_id = uuid.uuid4().hex
+        latest = {tag.key: tag.value for tag in tags}
+        if _dialect(session) == "postgresql":
+            location = await _create_run_statement(
+                session, experiment_id, run_id, user_id, start_time, run_name, latest
+            )
+        else:
+            location = await self._insert_run(
+                session, experiment_id, run_id, user_id, start_time, run_name, latest
+            )
         info = RunInfo(
             run_id=run_id,
             run_name=run_name,
-            experiment_id=str(experiment.experiment_id),
+            experiment_id=str(experiment_key(experiment_id)),
             user_id=user_id,
             status=RunStatus.RUNNING,
             start_time=start_time,
             end_time=None,
-            artifact_uri=f"{experiment.artifact_location}/{run_id}/artifacts",
+            artifact_uri=f"{location}/{run_id}/artifacts",
             lifecycle_stage=LifecycleStage.ACTIVE,
         )
+        return Run(info=info, tags=tuple(Tag(key, latest[key]) for key in sorted(latest)))
+
+    async def _insert_run(
+        self,
+        session: AsyncSession,
+        experiment_id: str,
+        run_id: str,
+        user_id: str,
+        start_time: int,
+        run_name: str,
+        tags: dict[str, str],
+    ) -> str:
+        """The run and its tags, statement by statement; the experiment's artifact location."""
+        experiment = await self._active_experiment_row(session, experiment_id)
         await session.execute(
             insert(t.RunRow).values(
                 run_id=run_id,
@@ -274,13 +297,12 @@ class SqlTrackingStore:
                 start_time=start_time,
                 end_time=None,
                 lifecycle_stage=LifecycleStage.ACTIVE,
-                artifact_uri=info.artifact_uri,
+                artifact_uri=f"{experiment.artifact_location}/{run_id}/artifacts",
             )
         )
-        latest = {tag.key: tag.value for tag in tags}
-        if latest:  # the run's name is already the name tag's value (the service sees to it)
-            await upsert_key_values(session, t.RunTagRow.__table__, "run_id", run_id, latest)
-        return Run(info=info, tags=tuple(Tag(key, latest[key]) for key in sorted(latest)))
+        if tags:  # the run's name is already the name tag's value (the service sees to it)
+            await upsert_key_values(session, t.RunTagRow.__table__, "run_id", run_id, tags)
+        return experiment.artifact_location
 
     async def get_run(self, session: AsyncSession, run_id: str) -> Run:
         row = await self._run_row(session, run_id)
@@ -1014,6 +1036,65 @@ def _columns(rows: Sequence[dict[str, Any]], prefix: str, names: Sequence[str]) 
     """Rows as one list per column, the parameters of ``unnest``."""
     return {f"{prefix}{name}": [row[name] for row in rows] for name in names}
 
+
+async def _create_run_statement(
+    session: AsyncSession,
+    experiment_id: str,
+    run_id: str,
+    user_id: str,
+    start_time: int,
+    run_name: str,
+    tags: dict[str, str],
+) -> str:
+    """``_CREATE_RUN``; the experiment's artifact location, or the errors of
+    ``_active_experiment_row``."""
+    result = await session.execute(
+        _CREATE_RUN,
+        {
+            "experiment_id": experiment_key(experiment_id),
+            "run_id": run_id,
+            "name": run_name,
+            "user_id": user_id,
+            "status": RunStatus.RUNNING.value,
+            "start_time": start_time,
+            "tag_keys": sorted(tags),
+            "tag_values": [tags[key] for key in sorted(tags)],
+        },
+    )
+    found = result.one_or_none()
+    if found is None:
+        raise not_found(f"No Experiment with id={experiment_id} exists")
+    stage, location = found
+    if stage != LifecycleStage.ACTIVE:
+        raise invalid(
+            f"The experiment {experiment_id} must be in the 'active' state. "
+            f"Current state is {stage}."
+        )
+    return str(location)
+
+
+# The run is inserted only into an active experiment, its tags only with the run; foreign
+# keys are checked at the end of the statement, when the run is there.
+_CREATE_RUN = text(
+    """
+WITH experiment AS (
+    SELECT experiment_id, artifact_location, lifecycle_stage
+    FROM experiments WHERE experiment_id = :experiment_id
+), run AS (
+    INSERT INTO runs (run_id, experiment_id, name, user_id, status, start_time, end_time,
+                      lifecycle_stage, artifact_uri)
+    SELECT CAST(:run_id AS VARCHAR), experiment_id, :name, :user_id, :status, :start_time,
+           NULL, 'active', artifact_location || '/' || CAST(:run_id AS VARCHAR) || '/artifacts'
+    FROM experiment WHERE lifecycle_stage = 'active'
+    RETURNING run_id
+), tags AS (
+    INSERT INTO run_tags (run_id, key, value)
+    SELECT run.run_id, tag.key, tag.value
+    FROM run, unnest(CAST(:tag_keys AS VARCHAR[]), CAST(:tag_values AS TEXT[])) AS tag(key, value)
+)
+SELECT lifecycle_stage, artifact_location FROM experiment
+"""
+)
 
 _METRIC_ARRAYS = ("key", "step", "timestamp", "value", "is_nan", "dataset_name", "dataset_digest")
 _LATEST_ARRAYS = ("key", "step", "timestamp", "value", "is_nan")

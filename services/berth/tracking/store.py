@@ -80,7 +80,10 @@ class TrackingStore(Protocol):
         start_time: int,
         run_name: str,
         tags: Sequence[Tag],
-    ) -> Run: ...
+    ) -> Run:
+        """A new run; called in ``Database.single_statement()``: on PostgreSQL it must be
+        one statement, on SQLite the scope is a transaction."""
+        ...
 
     async def get_run(self, session: AsyncSession, run_id: str) -> Run: ...
 

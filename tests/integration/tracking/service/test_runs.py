@@ -102,8 +102,9 @@ async def test_get_unknown_run_is_resource_does_not_exist(service: TrackingServi
 
 
 async def test_run_in_unknown_experiment_is_resource_does_not_exist(tracking: Tracking) -> None:
-    with raises(ErrorCode.RESOURCE_DOES_NOT_EXIST):
+    with raises(ErrorCode.RESOURCE_DOES_NOT_EXIST) as refused:
         await tracking.run("999")
+    assert refused.value.message == "No Experiment with id=999 exists"
 
 
 async def test_update_run_sets_status_and_end_time(tracking: Tracking) -> None:
