@@ -16,11 +16,29 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        self._autocommit_sessions = async_sessionmaker(
+            engine.execution_options(isolation_level="AUTOCOMMIT"),
+            expire_on_commit=False,
+            autoflush=False,
+        )
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on success, rolled back on any error."""
         async with self._sessions() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def single_statement(self) -> AsyncIterator[AsyncSession]:
+        """A session for a use case the store writes in one statement on PostgreSQL, which
+        is atomic on its own: without BEGIN and COMMIT it is one round trip instead of
+        three. On SQLite, where stores write statement by statement (and transactions are
+        managed by _begin_immediately), it is ``transaction()``."""
+        if self.dialect != "postgresql":
+            async with self.transaction() as session:
+                yield session
+            return
+        async with self._autocommit_sessions() as session:
             yield session
 
     @property

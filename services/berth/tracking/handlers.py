@@ -368,6 +368,9 @@ class TrackingHandlers:
 
 
 def _metrics(metrics: Sequence[pb.Metric]) -> list[Metric]:
+    """The metrics of a batch, each with a key, a value and a timestamp. The common case is
+    tested inline (a non-empty key is a set one); ``require`` names what is missing."""
     for index, metric in enumerate(metrics):
-        require(metric, "key", "value", "timestamp", path=f"metrics[{index}]")
+        if not (metric.key and metric.HasField("value") and metric.HasField("timestamp")):
+            require(metric, "key", "value", "timestamp", path=f"metrics[{index}]")
     return [convert.metric_from_proto(m) for m in metrics]

@@ -149,7 +149,7 @@ class TrackingService:
         validation.validate_length("run_name", name, validation.MAX_RUN_NAME_LENGTH)
         validation.validate_length("user_id", user_id, validation.MAX_USER_ID_LENGTH)
         all_tags = [*tags] if tagged_name else [*tags, Tag(RUN_NAME_TAG, name)]
-        async with self._db.transaction() as session:
+        async with self._db.single_statement() as session:  # see SqlTrackingStore.create_run
             return await self._store.create_run(
                 session, experiment_id, user_id, start_time or self._clock(), name, all_tags
             )
@@ -192,8 +192,7 @@ class TrackingService:
         params = [validation.truncated_param(p) for p in params]
         tags = [validation.truncated_tag(t) for t in tags]
         validation.validate_batch(metrics, params, tags)
-        async with self._db.transaction() as session:
-            await self._store.log_batch(session, run_id, metrics, params, tags)
+        await self._log_one(run_id, metrics, params, tags)
 
     async def log_metric(self, run_id: str, metric: Metric) -> None:
         validation.validate_metric(metric)
@@ -216,7 +215,11 @@ class TrackingService:
         params: Sequence[Param] = (),
         tags: Sequence[Tag] = (),
     ) -> None:
-        async with self._db.transaction() as session:
+        """A batch in a transaction, or without BEGIN and COMMIT when the store writes it in
+        one statement (atomic on its own)."""
+        one = self._store.logs_in_one_statement(self._db.dialect, metrics, params, tags)
+        scope = self._db.single_statement if one else self._db.transaction
+        async with scope() as session:
             await self._store.log_batch(session, run_id, metrics, params, tags)
 
     async def append_model_history(self, run_id: str, model_json: str) -> None:

@@ -20,10 +20,12 @@ from sqlalchemy import (
     case,
     delete,
     func,
+    insert,
     literal,
     null,
     or_,
     select,
+    text,
     true,
     tuple_,
     union_all,
@@ -274,10 +276,46 @@ class SqlTrackingStore:
         run_name: str,
         tags: Sequence[Tag],
     ) -> Run:
-        experiment = await self._active_experiment_row(session, experiment_id)
+        """The run is built from what was inserted rather than read back: a new run has
+        only its tags (reading it again cost seven queries). On PostgreSQL the experiment
+        check, the run and its tags are one statement (``_CREATE_RUN``)."""
         run_id = uuid.uuid4().hex
-        session.add(
-            t.RunRow(
+        latest = {tag.key: tag.value for tag in tags}
+        if _dialect(session) == "postgresql":
+            location = await _create_run_statement(
+                session, experiment_id, run_id, user_id, start_time, run_name, latest
+            )
+        else:
+            location = await self._insert_run(
+                session, experiment_id, run_id, user_id, start_time, run_name, latest
+            )
+        info = RunInfo(
+            run_id=run_id,
+            run_name=run_name,
+            experiment_id=str(experiment_key(experiment_id)),
+            user_id=user_id,
+            status=RunStatus.RUNNING,
+            start_time=start_time,
+            end_time=None,
+            artifact_uri=f"{location}/{run_id}/artifacts",
+            lifecycle_stage=LifecycleStage.ACTIVE,
+        )
+        return Run(info=info, tags=tuple(Tag(key, latest[key]) for key in sorted(latest)))
+
+    async def _insert_run(
+        self,
+        session: AsyncSession,
+        experiment_id: str,
+        run_id: str,
+        user_id: str,
+        start_time: int,
+        run_name: str,
+        tags: dict[str, str],
+    ) -> str:
+        """The run and its tags, statement by statement; the experiment's artifact location."""
+        experiment = await self._active_experiment_row(session, experiment_id)
+        await session.execute(
+            insert(t.RunRow).values(
                 run_id=run_id,
                 experiment_id=experiment.experiment_id,
                 name=run_name,
@@ -289,9 +327,9 @@ class SqlTrackingStore:
                 artifact_uri=f"{experiment.artifact_location}/{run_id}/artifacts",
             )
         )
-        await session.flush()
-        await self._upsert_run_tags(session, run_id, tags)
-        return await self.get_run(session, run_id)
+        if tags:  # the run's name is already the name tag's value (the service sees to it)
+            await upsert_key_values(session, t.RunTagRow.__table__, "run_id", run_id, tags)
+        return experiment.artifact_location
 
     async def get_run(self, session: AsyncSession, run_id: str) -> Run:
         row = await self._run_row(session, run_id)
@@ -337,11 +375,30 @@ class SqlTrackingStore:
         params: Sequence[Param],
         tags: Sequence[Tag],
     ) -> None:
-        """Params, tags and metrics of one run in a handful of multi-row statements."""
-        await self._active_run_row(session, run_id)
+        """Params, tags and metrics of one run in a handful of multi-row statements. On
+        PostgreSQL, metrics of no logged model go first, in one statement that checks the
+        run too (``_LOG_METRICS``); a batch of only those is one statement."""
+        if self.logs_in_one_statement(_dialect(session), metrics, (), ()):
+            await self._log_plain_metrics(session, run_id, metrics)
+            metrics = ()
+        else:
+            await self._active_run_row(session, run_id)
         await self._insert_params(session, run_id, params)
         await self._upsert_run_tags(session, run_id, tags)
         await self._insert_metrics(session, run_id, metrics)
+
+    def logs_in_one_statement(
+        self, dialect: str, metrics: Sequence[Metric], params: Sequence[Param], tags: Sequence[Tag]
+    ) -> bool:
+        """Whether ``log_batch`` is one statement: metrics only, none of a logged model, on
+        PostgreSQL (``_LOG_METRICS``)."""
+        return (
+            dialect == "postgresql"
+            and bool(metrics)
+            and not params
+            and not tags
+            and not any(metric.model_id for metric in metrics)
+        )
 
     async def delete_run_tag(self, session: AsyncSession, run_id: str, key: str) -> None:
         await self._active_run_row(session, run_id)
@@ -536,18 +593,19 @@ class SqlTrackingStore:
     async def _insert_params(
         self, session: AsyncSession, run_id: str, params: Sequence[Param]
     ) -> None:
+        """Insert, then verify: a value already stored (by an earlier or a concurrent request)
+        that differs from the requested one fails the whole transaction. The verification
+        comes back from the insert itself: on a conflict the "update" keeps the stored value
+        and RETURNING reports it, so one statement does both."""
         if not params:
             return
-        """Insert, then verify: a value already stored (by an earlier or a concurrent request)
-        that differs from the requested one fails the whole transaction."""
-        await session.execute(
-            dialect_insert(session, t.ParamRow).on_conflict_do_nothing(),
-            [{"run_id": run_id, "key": p.key, "value": p.value} for p in by_key(params)],
-        )
+        table = t.ParamRow.__table__
+        statement = dialect_insert(session, table)
         rows = await session.execute(
-            select(t.ParamRow.key, t.ParamRow.value).where(
-                t.ParamRow.run_id == run_id, t.ParamRow.key.in_([p.key for p in params])
-            )
+            statement.on_conflict_do_update(
+                index_elements=["run_id", "key"], set_={"value": table.c.value}
+            ).returning(table.c.key, table.c.value),
+            [{"run_id": run_id, "key": p.key, "value": p.value} for p in by_key(params)],
         )
         stored: dict[str, str] = {key: value for key, value in rows}
         for param in params:
@@ -565,7 +623,7 @@ class SqlTrackingStore:
         if not tags:
             return
         latest = {tag.key: tag.value for tag in tags}
-        await upsert_key_values(session, t.RunTagRow, "run_id", run_id, latest)
+        await upsert_key_values(session, t.RunTagRow.__table__, "run_id", run_id, latest)
         if RUN_NAME_TAG in latest:
             await session.execute(
                 update(t.RunRow).filter_by(run_id=run_id).values(name=latest[RUN_NAME_TAG])
@@ -576,26 +634,10 @@ class SqlTrackingStore:
     ) -> None:
         if not metrics:
             return
-        rows = []
-        for metric in metrics:
-            value, is_nan = _stored_value(metric.value)
-            rows.append(
-                {
-                    "run_id": run_id,
-                    "key": metric.key,
-                    "step": metric.step,
-                    "timestamp": metric.timestamp,
-                    "value": value,
-                    "is_nan": is_nan,
-                    "model_id": metric.model_id,
-                    "dataset_name": metric.dataset_name,
-                    "dataset_digest": metric.dataset_digest,
-                }
-            )
-        # Rows go in primary-key order, as everywhere: concurrent batches then lock rows in
-        # the same order and cannot deadlock each other on PostgreSQL.
-        rows.sort(key=lambda r: (r["key"], r["step"], r["timestamp"], r["value"], r["is_nan"]))
-        await session.execute(dialect_insert(session, t.MetricRow).on_conflict_do_nothing(), rows)
+        rows = _metric_rows(run_id, metrics)
+        await session.execute(
+            dialect_insert(session, t.MetricRow.__table__).on_conflict_do_nothing(), rows
+        )
         await self._upsert_latest_metrics(session, rows)
         model_rows = [
             {
@@ -630,16 +672,11 @@ class SqlTrackingStore:
         self, session: AsyncSession, rows: Sequence[dict[str, Any]]
     ) -> None:
         """One upsert: a key's latest value is its greatest (step, timestamp, value)."""
-        newest: dict[str, dict[str, Any]] = {}
-        for row in rows:
-            current = newest.get(row["key"])
-            if current is None or _latest_order(row) > _latest_order(current):
-                newest[row["key"]] = row
         values = [
             {k: row[k] for k in ("run_id", "key", "step", "timestamp", "value", "is_nan")}
-            for _, row in sorted(newest.items())
+            for row in _newest(rows)
         ]
-        statement = dialect_insert(session, t.LatestMetricRow)
+        statement = dialect_insert(session, t.LatestMetricRow.__table__)
         new, old = statement.excluded, t.LatestMetricRow.__table__.c
         newer = or_(
             new.step > old.step,
@@ -654,6 +691,30 @@ class SqlTrackingStore:
             ),
             values,
         )
+
+    async def _log_plain_metrics(
+        self, session: AsyncSession, run_id: str, metrics: Sequence[Metric]
+    ) -> None:
+        """Metrics without a model, the run check and the latest values in one PostgreSQL
+        statement (``_LOG_METRICS``): one round trip where there were three. Nothing is
+        written unless the run is active; the errors are those of ``_active_run_row``."""
+        rows = _metric_rows(run_id, metrics)
+        newest = _newest(rows)
+        result = await session.execute(
+            _LOG_METRICS,
+            {
+                "run_id": run_id,
+                **_columns(rows, "m_", _METRIC_ARRAYS),
+                **_columns(newest, "l_", _LATEST_ARRAYS),
+            },
+        )
+        stage = result.scalar_one_or_none()
+        if stage is None:
+            raise not_found(f"Run with id={run_id} not found")
+        if stage != LifecycleStage.ACTIVE:
+            raise invalid(
+                f"The run {run_id} must be in the 'active' state. Current state is {stage}."
+            )
 
     async def _runs(self, session: AsyncSession, rows: Sequence[t.RunRow]) -> list[Run]:
         """Runs with their data: one statement per kind of child (plain rows, no ORM
@@ -1021,6 +1082,148 @@ def _sampled_steps(
     # CASE, not OR: the spread's division must never see a run of one step (a = 0).
     chosen = case((n <= max_points, true()), else_=spread)
     return select(ranked.c.run_id, ranked.c.step).where(chosen).subquery("sampled_steps")
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
+def _metric_rows(run_id: str, metrics: Sequence[Metric]) -> list[dict[str, Any]]:
+    """Rows of ``metrics`` in primary-key order, as everywhere: concurrent batches then lock
+    rows in the same order and cannot deadlock each other on PostgreSQL."""
+    rows = []
+    for metric in metrics:
+        value, is_nan = _stored_value(metric.value)
+        rows.append(
+            {
+                "run_id": run_id,
+                "key": metric.key,
+                "step": metric.step,
+                "timestamp": metric.timestamp,
+                "value": value,
+                "is_nan": is_nan,
+                "model_id": metric.model_id,
+                "dataset_name": metric.dataset_name,
+                "dataset_digest": metric.dataset_digest,
+            }
+        )
+    rows.sort(key=lambda r: (r["key"], r["step"], r["timestamp"], r["value"], r["is_nan"]))
+    return rows
+
+
+def _newest(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each key's latest row, by key: the first of its greatest (step, timestamp, value)."""
+    newest: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        current = newest.get(row["key"])
+        if current is None or _latest_order(row) > _latest_order(current):
+            newest[row["key"]] = row
+    return [row for _, row in sorted(newest.items())]
+
+
+def _columns(rows: Sequence[dict[str, Any]], prefix: str, names: Sequence[str]) -> dict[str, Any]:
+    """Rows as one list per column, the parameters of ``unnest``."""
+    return {f"{prefix}{name}": [row[name] for row in rows] for name in names}
+
+
+async def _create_run_statement(
+    session: AsyncSession,
+    experiment_id: str,
+    run_id: str,
+    user_id: str,
+    start_time: int,
+    run_name: str,
+    tags: dict[str, str],
+) -> str:
+    """``_CREATE_RUN``; the experiment's artifact location, or the errors of
+    ``_active_experiment_row``."""
+    result = await session.execute(
+        _CREATE_RUN,
+        {
+            "experiment_id": experiment_key(experiment_id),
+            "run_id": run_id,
+            "name": run_name,
+            "user_id": user_id,
+            "status": RunStatus.RUNNING.value,
+            "start_time": start_time,
+            "tag_keys": sorted(tags),
+            "tag_values": [tags[key] for key in sorted(tags)],
+        },
+    )
+    found = result.one_or_none()
+    if found is None:
+        raise not_found(f"No Experiment with id={experiment_id} exists")
+    stage, location = found
+    if stage != LifecycleStage.ACTIVE:
+        raise invalid(
+            f"The experiment {experiment_id} must be in the 'active' state. "
+            f"Current state is {stage}."
+        )
+    return str(location)
+
+
+# The run is inserted only into an active experiment, its tags only with the run; foreign
+# keys are checked at the end of the statement, when the run is there.
+_CREATE_RUN = text(
+    """
+WITH experiment AS (
+    SELECT experiment_id, artifact_location, lifecycle_stage
+    FROM experiments WHERE experiment_id = :experiment_id
+), run AS (
+    INSERT INTO runs (run_id, experiment_id, name, user_id, status, start_time, end_time,
+                      lifecycle_stage, artifact_uri)
+    SELECT CAST(:run_id AS VARCHAR), experiment_id, :name, :user_id, :status, :start_time,
+           NULL, 'active', artifact_location || '/' || CAST(:run_id AS VARCHAR) || '/artifacts'
+    FROM experiment WHERE lifecycle_stage = 'active'
+    RETURNING run_id
+), tags AS (
+    INSERT INTO run_tags (run_id, key, value)
+    SELECT run.run_id, tag.key, tag.value
+    FROM run, unnest(CAST(:tag_keys AS VARCHAR[]), CAST(:tag_values AS TEXT[])) AS tag(key, value)
+)
+SELECT lifecycle_stage, artifact_location FROM experiment
+"""
+)
+
+_METRIC_ARRAYS = ("key", "step", "timestamp", "value", "is_nan", "dataset_name", "dataset_digest")
+_LATEST_ARRAYS = ("key", "step", "timestamp", "value", "is_nan")
+
+# Data-modifying CTEs all run, on one snapshot, whatever the final SELECT reads. Rows come in
+# as one array per column (a fixed statement text, whatever the batch size, so asyncpg's
+# prepared statement is reused); unnest keeps their order, the primary-key order. ``latest``
+# is the upsert of _upsert_latest_metrics, with the same condition for a newer value.
+_LOG_METRICS = text(
+    """
+WITH run AS (
+    SELECT lifecycle_stage FROM runs WHERE run_id = :run_id
+), active AS (
+    SELECT 1 FROM run WHERE lifecycle_stage = 'active'
+), inserted AS (
+    INSERT INTO metrics
+        (run_id, key, step, timestamp, value, is_nan, dataset_name, dataset_digest)
+    SELECT :run_id, p.* FROM unnest(
+        CAST(:m_key AS VARCHAR[]), CAST(:m_step AS BIGINT[]), CAST(:m_timestamp AS BIGINT[]),
+        CAST(:m_value AS DOUBLE PRECISION[]), CAST(:m_is_nan AS BOOLEAN[]),
+        CAST(:m_dataset_name AS VARCHAR[]), CAST(:m_dataset_digest AS VARCHAR[])
+    ) AS p WHERE EXISTS (SELECT 1 FROM active)
+    ON CONFLICT DO NOTHING
+), latest AS (
+    INSERT INTO latest_metrics AS old (run_id, key, step, timestamp, value, is_nan)
+    SELECT :run_id, p.* FROM unnest(
+        CAST(:l_key AS VARCHAR[]), CAST(:l_step AS BIGINT[]), CAST(:l_timestamp AS BIGINT[]),
+        CAST(:l_value AS DOUBLE PRECISION[]), CAST(:l_is_nan AS BOOLEAN[])
+    ) AS p WHERE EXISTS (SELECT 1 FROM active)
+    ON CONFLICT (run_id, key) DO UPDATE SET
+        step = excluded.step, timestamp = excluded.timestamp,
+        value = excluded.value, is_nan = excluded.is_nan
+    WHERE excluded.step > old.step
+        OR (excluded.step = old.step AND excluded.timestamp > old.timestamp)
+        OR (excluded.step = old.step AND excluded.timestamp = old.timestamp
+            AND excluded.value > old.value)
+)
+SELECT lifecycle_stage FROM run
+"""
+)
 
 
 def _run_info(row: t.RunRow) -> RunInfo:

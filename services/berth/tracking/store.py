@@ -81,7 +81,10 @@ class TrackingStore(Protocol):
         start_time: int,
         run_name: str,
         tags: Sequence[Tag],
-    ) -> Run: ...
+    ) -> Run:
+        """A new run; called in ``Database.single_statement()``: on PostgreSQL it must be
+        one statement, on SQLite the scope is a transaction."""
+        ...
 
     async def get_run(self, session: AsyncSession, run_id: str) -> Run: ...
 
@@ -108,6 +111,16 @@ class TrackingStore(Protocol):
         params: Sequence[Param],
         tags: Sequence[Tag],
     ) -> None: ...
+
+    def logs_in_one_statement(
+        self,
+        dialect: str,
+        metrics: Sequence[Metric],
+        params: Sequence[Param],
+        tags: Sequence[Tag],
+    ) -> bool:
+        """Whether ``log_batch`` of these is one statement, which needs no transaction."""
+        ...
 
     async def delete_run_tag(self, session: AsyncSession, run_id: str, key: str) -> None: ...
 

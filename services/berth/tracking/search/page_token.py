@@ -88,10 +88,11 @@ def _payload(token: str, query: str) -> dict[str, Any]:
     try:
         padded = token + "=" * (-len(token) % 4)
         payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        token_query = payload["query"]
-    except (ValueError, binascii.Error, KeyError, TypeError) as exc:
+    except (ValueError, binascii.Error, TypeError) as exc:
         raise _foreign(token) from exc
-    if token_query != query:
+    if not isinstance(payload, dict) or "query" not in payload:
+        raise _foreign(token)
+    if payload["query"] != query:
         raise invalid(
             f"Invalid page token {token!r}: it belongs to a different search. Repeat the "
             "search with the same filter and order to continue it."

@@ -242,8 +242,15 @@ async def test_runs_cannot_be_created_in_a_deleted_experiment(tracking: Tracking
     experiment_id = await tracking.experiment()
     await tracking.service.delete_experiment(experiment_id)
 
-    with raises(ErrorCode.INVALID_PARAMETER_VALUE):
+    with raises(ErrorCode.INVALID_PARAMETER_VALUE) as refused:
         await tracking.run(experiment_id)
+    assert refused.value.message == (
+        f"The experiment {experiment_id} must be in the 'active' state. Current state is deleted."
+    )
+    await tracking.service.restore_experiment(experiment_id)
+    assert (
+        await tracking.service.search_runs([experiment_id], "", ViewType.ALL, 10, [], None)
+    ).items == []
 
 
 async def test_set_experiment_tag_adds_then_overwrites(tracking: Tracking) -> None:

@@ -103,8 +103,9 @@ async def test_get_unknown_run_is_resource_does_not_exist(service: TrackingServi
 
 
 async def test_run_in_unknown_experiment_is_resource_does_not_exist(tracking: Tracking) -> None:
-    with raises(ErrorCode.RESOURCE_DOES_NOT_EXIST):
+    with raises(ErrorCode.RESOURCE_DOES_NOT_EXIST) as refused:
         await tracking.run("999")
+    assert refused.value.message == "No Experiment with id=999 exists"
 
 
 async def test_update_run_sets_status_and_end_time(tracking: Tracking) -> None:
@@ -182,6 +183,38 @@ async def test_writing_to_a_deleted_run_is_invalid(tracking: Tracking, write: st
 
     with raises(ErrorCode.INVALID_PARAMETER_VALUE, match="must be in the 'active' state"):
         await WRITES[write](tracking.service, run_id)
+
+
+async def test_metrics_on_a_deleted_run_are_refused_with_mlflows_message_and_not_kept(
+    tracking: Tracking,
+) -> None:
+    run_id = await tracking.run("0")
+    await tracking.service.delete_run(run_id)
+
+    with raises(ErrorCode.INVALID_PARAMETER_VALUE) as refused:
+        await tracking.service.log_batch(run_id, [Metric("m", 1.0, 1, 0)], [], [])
+    assert refused.value.message == (
+        f"The run {run_id} must be in the 'active' state. Current state is deleted."
+    )
+    await tracking.service.restore_run(run_id)
+    assert (await tracking.service.get_run(run_id)).metrics == ()
+    assert (await tracking.service.metric_history(run_id, "m", None, None)).items == []
+
+
+async def test_metrics_of_an_unknown_run_are_resource_does_not_exist(
+    service: TrackingService,
+) -> None:
+    with raises(ErrorCode.RESOURCE_DOES_NOT_EXIST) as refused:
+        await service.log_metric("f" * 32, Metric("m", 1.0, 1, 0))
+    assert refused.value.message == f"Run with id={'f' * 32} not found"
+
+
+async def test_create_run_returns_the_run_as_get_run_reads_it(tracking: Tracking) -> None:
+    created = await tracking.service.create_run(
+        "0", "alice", 5, None, [Tag("b", "1"), Tag("a", "2"), Tag("b", "3")]
+    )
+
+    assert created == await tracking.service.get_run(created.info.run_id)
 
 
 async def test_logged_params_are_on_the_run(tracking: Tracking) -> None:
