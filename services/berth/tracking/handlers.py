@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from google.protobuf.message import Message
 
 from berth.proto import tracking_pb2 as pb
-from berth.tracking import convert
+from berth.tracking import convert, documents
 from berth.tracking.entities import (
     LoggedModelStatus,
     Metric,
@@ -23,6 +23,7 @@ from berth.tracking.entities import (
     ViewType,
 )
 from berth.tracking.service import TrackingService
+from berth.wire.dual import DualResponse
 from berth.wire.fields import require, run_id_of
 
 R = TypeVar("R", bound=Message)
@@ -224,9 +225,7 @@ class TrackingHandlers:
         )
         return pb.LogOutputs.Response()
 
-    async def get_metric_history(
-        self, request: pb.GetMetricHistory
-    ) -> pb.GetMetricHistory.Response:
+    async def get_metric_history(self, request: pb.GetMetricHistory) -> DualResponse:
         require(request, "metric_key")
         page = await self._service.metric_history(
             run_id_of(request),
@@ -234,7 +233,11 @@ class TrackingHandlers:
             request.max_results if request.HasField("max_results") else None,
             request.page_token or None,
         )
-        return _paged(convert.metric_history_to_proto(request.metric_key, page.items), page)
+        key = request.metric_key
+        return DualResponse(
+            message=lambda: _paged(convert.metric_history_to_proto(key, page.items), page),
+            document=lambda: documents.paged(documents.metric_history(key, page.items), page),
+        )
 
     async def get_metric_history_bulk_interval(
         self, request: pb.GetMetricHistoryBulkInterval
@@ -251,7 +254,7 @@ class TrackingHandlers:
             metrics=[convert.metric_with_run_to_proto(m) for m in metrics]
         )
 
-    async def search_runs(self, request: pb.SearchRuns) -> pb.SearchRuns.Response:
+    async def search_runs(self, request: pb.SearchRuns) -> DualResponse:
         page = await self._service.search_runs(
             list(request.experiment_ids),
             request.filter or None,
@@ -260,8 +263,11 @@ class TrackingHandlers:
             list(request.order_by),
             request.page_token or None,
         )
-        return _paged(
-            pb.SearchRuns.Response(runs=[convert.run_to_proto(r) for r in page.items]), page
+        return DualResponse(
+            message=lambda: _paged(
+                pb.SearchRuns.Response(runs=[convert.run_to_proto(r) for r in page.items]), page
+            ),
+            document=lambda: documents.paged(documents.runs(page.items), page),
         )
 
     async def list_artifacts(self, request: pb.ListArtifacts) -> pb.ListArtifacts.Response:

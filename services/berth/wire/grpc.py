@@ -19,6 +19,7 @@ from google.protobuf.descriptor import ServiceDescriptor
 from google.protobuf.message import Message
 
 from berth.errors import BerthError, ErrorCode
+from berth.wire.dual import as_message
 from berth.wire.rpc import Rpc
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ def _method_handler(rpc: Rpc) -> grpc.RpcMethodHandler[Any, Any]:
 
     async def unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Message:
         async with _errors(context, rpc.name):
-            return await rpc.handler(request)
+            return as_message(await rpc.handler(request))
         raise AssertionError("unreachable: _errors aborts the call")  # pragma: no cover
 
     if rpc.client_streaming:

@@ -20,6 +20,7 @@ from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 from berth.errors import invalid
+from berth.wire.dual import DualResponse, Response
 
 M = TypeVar("M", bound=Message)
 
@@ -37,6 +38,13 @@ def message_to_dict(message: Message) -> dict[str, Any]:
     test keeps this renderer equal to ``json_format`` on every tracking message.
     """
     return {field.name: _field_value(field, value) for field, value in message.ListFields()}
+
+
+def response_json(response: Response) -> bytes:
+    """A handler's answer as the REST edge sends it."""
+    if isinstance(response, DualResponse):
+        return orjson.dumps(response.document())
+    return message_to_json(response)
 
 
 def message_to_json(message: Message) -> bytes:

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from berth.artifacts.paths import has_control_characters
 from berth.errors import BerthError, ErrorCode, invalid
-from berth.wire.json import message_to_json, parse_dict, parse_json_body, parse_query
+from berth.wire.json import parse_dict, parse_json_body, parse_query, response_json
 from berth.wire.rpc import Endpoint, Rpc
 
 log = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ def _endpoint_function(
             return error_response(exc.code, exc.message)
         except Exception:
             return internal_error(request)
-        return Response(message_to_json(response), media_type=JSON)
+        return Response(response_json(response), media_type=JSON)
 
     serve.__name__ = rpc.name
     return serve

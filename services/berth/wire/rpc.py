@@ -23,8 +23,9 @@ from google.protobuf.message import Message
 from google.protobuf.message_factory import GetMessageClass
 
 from berth.proto import http_pb2
+from berth.wire.dual import Response
 
-Handler = Callable[[Any], Awaitable[Message]]
+Handler = Callable[[Any], Awaitable[Response]]
 """A unary handler; streaming ones take or yield async iterators (see the module's doc)."""
 
 
