@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Executable, Row, select, text
+from sqlalchemy import ColumnElement, Executable, Row, any_, bindparam, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +16,9 @@ IN_CHUNK = 1000
 PostgreSQL takes in one statement (a chunk of composite keys binds a few per key)."""
 
 K = TypeVar("K", str, int)
+
+Membership = Callable[[Any], ColumnElement[bool]]
+"""``column IN <the chunk of keys at hand>``, for a statement built per chunk."""
 
 
 class Keyed(Protocol):
@@ -53,15 +57,32 @@ async def grouped(
     return found
 
 
+def _one_of_chunk(keys: Sequence[K], dialect: str, column: Any) -> ColumnElement[bool]:
+    return one_of(column, keys, dialect)
+
+
+def one_of(column: Any, keys: Sequence[K], dialect: str) -> ColumnElement[bool]:
+    """``column IN keys``. On PostgreSQL ``column = ANY(<array>)``: one parameter whatever
+    the count, where a list of a hundred parameters is planned anew at every execution
+    (reading a page's params and tags took twice as long)."""
+    if dialect == "postgresql":
+        array = bindparam(None, list(keys), type_=postgresql.ARRAY(column.type))
+        return column == any_(array)  # type: ignore[no-any-return]
+    return column.in_(keys)  # type: ignore[no-any-return]
+
+
 async def grouped_rows(
-    session: AsyncSession, statement_for: Callable[[Sequence[K]], Executable], keys: Sequence[K]
+    session: AsyncSession, statement_for: Callable[[Membership], Executable], keys: Sequence[K]
 ) -> dict[K, list[Row[*tuple[Any, ...]]]]:
-    """Plain rows of ``statement_for(chunk)`` (a select of columns, the first being the owner,
-    for the owners in ``chunk``), grouped by owner, for all ``keys`` in chunks. Cheaper than
-    :func:`grouped` where no ORM entity is needed."""
+    """Plain rows of ``statement_for(member)`` (a select of columns, the first being the
+    owner, whose owners are those ``member(owner column)`` admits), grouped by owner, for all
+    ``keys`` in chunks. Cheaper than :func:`grouped` where no ORM entity is needed."""
+    dialect = session.get_bind().dialect.name
     found: dict[K, list[Row[*tuple[Any, ...]]]] = defaultdict(list)
     for start in range(0, len(keys), IN_CHUNK):
-        for row in await session.execute(statement_for(keys[start : start + IN_CHUNK])):
+        chunk = keys[start : start + IN_CHUNK]
+        statement = statement_for(functools.partial(_one_of_chunk, chunk, dialect))
+        for row in await session.execute(statement):
             found[row[0]].append(row)
     return found
 
