@@ -49,16 +49,13 @@ async def grouped(
     session: AsyncSession, table: Any, column: Any, keys: Sequence[K]
 ) -> dict[K, list[Any]]:
     """Rows of ``table`` whose ``column`` is one of ``keys``, grouped by it (in chunks)."""
+    dialect = session.get_bind().dialect.name
     found: dict[K, list[Any]] = defaultdict(list)
     for start in range(0, len(keys), IN_CHUNK):
         chunk = keys[start : start + IN_CHUNK]
-        for row in await session.scalars(select(table).where(column.in_(chunk))):
+        for row in await session.scalars(select(table).where(one_of(column, chunk, dialect))):
             found[getattr(row, column.key)].append(row)
     return found
-
-
-def _one_of_chunk(keys: Sequence[K], dialect: str, column: Any) -> ColumnElement[bool]:
-    return one_of(column, keys, dialect)
 
 
 def one_of(column: Any, keys: Sequence[K], dialect: str) -> ColumnElement[bool]:
@@ -81,7 +78,7 @@ async def grouped_rows(
     found: dict[K, list[Row[*tuple[Any, ...]]]] = defaultdict(list)
     for start in range(0, len(keys), IN_CHUNK):
         chunk = keys[start : start + IN_CHUNK]
-        statement = statement_for(functools.partial(_one_of_chunk, chunk, dialect))
+        statement = statement_for(functools.partial(one_of, keys=chunk, dialect=dialect))
         for row in await session.execute(statement):
             found[row[0]].append(row)
     return found

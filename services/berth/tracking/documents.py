@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from berth.tracking.entities import DatasetInput, Metric, MetricPoint, Page, Run
-from berth.wire.dual import json_number
+from berth.wire.json import json_number
 
 Document = dict[str, Any]
 

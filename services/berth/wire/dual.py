@@ -11,7 +11,6 @@ for the other's. Both forms describe the same message: the tests compare
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -34,10 +33,3 @@ Response = Message | DualResponse
 
 def as_message(response: Response) -> Message:
     return response.message() if isinstance(response, DualResponse) else response
-
-
-def json_number(value: float) -> float | str:
-    """A double as proto JSON writes it: NaN and the infinities as strings."""
-    if math.isfinite(value):
-        return value
-    return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")

@@ -65,9 +65,16 @@ def _single_value(field: Any, value: Any) -> Any:
     if field.type == FieldDescriptor.TYPE_ENUM:
         known = field.enum_type.values_by_number.get(value)
         return known.name if known is not None else value
-    if field.type in _FLOATS and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if field.type in _FLOATS:
+        return json_number(value)
     return value
+
+
+def json_number(value: float) -> float | str:
+    """A double as proto JSON writes it: NaN and the infinities as strings."""
+    if math.isfinite(value):
+        return value
+    return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
 
 
 def parse_json_body(body: bytes, message_type: type[M]) -> M:
