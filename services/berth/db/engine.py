@@ -51,6 +51,13 @@ def is_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
+SESSION_SETTINGS = {"max_parallel_workers_per_gather": "0", "jit": "off"}
+"""PostgreSQL settings of the server's sessions. Its statements read or write a page of rows
+through indexes, many at a time: PostgreSQL may still plan parallel workers or JIT
+compilation for them, and starting workers or compiling cost more than the whole statement
+(tens of milliseconds, against a few, in the search profiles of ``bench/``)."""
+
+
 def create_engine(store_uri: str, *, pool_size: int = 10) -> AsyncEngine:
     url = async_url(store_uri)
     if is_sqlite(url):
@@ -58,7 +65,12 @@ def create_engine(store_uri: str, *, pool_size: int = 10) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
         event.listen(engine.sync_engine, "begin", _begin_immediately)
         return engine
-    engine = create_async_engine(url, pool_size=pool_size, max_overflow=pool_size)
+    engine = create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        connect_args={"server_settings": SESSION_SETTINGS},
+    )
     event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
     return engine
 

@@ -7,7 +7,15 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, Executable, Row, any_, bindparam, select, text
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Dialect,
+    Select,
+    any_,
+    bindparam,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +26,10 @@ PostgreSQL takes in one statement (a chunk of composite keys binds a few per key
 K = TypeVar("K", str, int)
 
 Membership = Callable[[Any], ColumnElement[bool]]
-"""``column IN <the chunk of keys at hand>``, for a statement built per chunk."""
+"""``column`` is one of the keys of the chunk at hand (see :func:`grouped_rows`)."""
+
+
+RowsStatement = Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]
 
 
 class Keyed(Protocol):
@@ -34,15 +45,6 @@ def dialect_insert(session: AsyncSession, table: Any) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
-
-
-async def without_parallel_workers(session: AsyncSession) -> None:
-    """Plan the rest of the transaction without parallel workers (PostgreSQL; a no-op on
-    SQLite). For statements that read a page of rows through indexes: PostgreSQL may still
-    plan a parallel scan for them, and starting the workers costs more than they save (tens of
-    milliseconds on a busy machine, against a few for the whole statement)."""
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
 
 
 async def grouped(
@@ -69,19 +71,66 @@ def one_of(column: Any, keys: Sequence[K], dialect: str) -> ColumnElement[bool]:
 
 
 async def grouped_rows(
-    session: AsyncSession, statement_for: Callable[[Membership], Executable], keys: Sequence[K]
-) -> dict[K, list[Row[*tuple[Any, ...]]]]:
+    session: AsyncSession, statement_for: Callable[[Membership], RowsStatement], keys: Sequence[K]
+) -> dict[K, list[Sequence[Any]]]:
     """Plain rows of ``statement_for(member)`` (a select of columns, the first being the
     owner, whose owners are those ``member(owner column)`` admits), grouped by owner, for all
-    ``keys`` in chunks. Cheaper than :func:`grouped` where no ORM entity is needed."""
-    dialect = session.get_bind().dialect.name
-    found: dict[K, list[Row[*tuple[Any, ...]]]] = defaultdict(list)
+    ``keys`` in chunks. Cheaper than :func:`grouped` where no ORM entity is needed.
+
+    The statement is built once per process with the keys as a parameter. On PostgreSQL it is
+    also compiled once and run on the asyncpg connection itself, whose records are the rows:
+    SQLAlchemy's execution and its row objects cost twice the query on a search page of a
+    thousand child rows (``bench/FINDINGS.md``). Its columns must be of types asyncpg
+    decodes as SQLAlchemy would (strings, numbers, booleans), which the callers' are."""
+    found: dict[K, list[Sequence[Any]]] = defaultdict(list)
     for start in range(0, len(keys), IN_CHUNK):
-        chunk = keys[start : start + IN_CHUNK]
-        statement = statement_for(functools.partial(one_of, keys=chunk, dialect=dialect))
-        for row in await session.execute(statement):
+        for row in await _member_rows(session, statement_for, keys[start : start + IN_CHUNK]):
             found[row[0]].append(row)
     return found
+
+
+_KEYS = "member_keys"
+
+
+async def _member_rows(
+    session: AsyncSession, statement_for: Callable[[Membership], RowsStatement], keys: Sequence[K]
+) -> Sequence[Sequence[Any]]:
+    dialect = session.get_bind().dialect
+    if dialect.name != "postgresql":
+        statement = _keyed_statement(statement_for, dialect.name)
+        return (await session.execute(statement, {_KEYS: list(keys)})).all()
+    sql, fixed = _driver_statement(statement_for, dialect)
+    connection = await (await session.connection()).get_raw_connection()
+    args = [list(keys) if value is _KEYS else value for value in fixed]
+    return await connection.driver_connection.fetch(sql, *args)  # type: ignore[no-any-return, union-attr]
+
+
+@functools.cache
+def _keyed_statement(
+    statement_for: Callable[[Membership], RowsStatement], dialect: str
+) -> RowsStatement:
+    """``statement_for``'s statement with the keys as the one parameter ``member_keys``: an
+    array compared with ``= ANY`` on PostgreSQL (one parameter whatever the count), an
+    expanding ``IN`` elsewhere."""
+
+    def member(column: Any) -> ColumnElement[bool]:
+        if dialect == "postgresql":
+            keys = bindparam(_KEYS, type_=postgresql.ARRAY(column.type))
+            return column == any_(keys)  # type: ignore[no-any-return]
+        return column.in_(bindparam(_KEYS, expanding=True))  # type: ignore[no-any-return]
+
+    return statement_for(member)
+
+
+@functools.cache
+def _driver_statement(
+    statement_for: Callable[[Membership], RowsStatement], dialect: Dialect
+) -> tuple[str, tuple[Any, ...]]:
+    """The PostgreSQL text of ``statement_for``'s statement and its positional arguments,
+    the keys' place marked by ``member_keys``; the others are the statement's literals."""
+    compiled = _keyed_statement(statement_for, dialect.name).compile(dialect=dialect)
+    values = compiled.construct_params({_KEYS: _KEYS})
+    return compiled.string, tuple(values[name] for name in compiled.positiontup or ())
 
 
 async def upsert_key_values(

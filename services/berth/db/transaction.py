@@ -34,6 +34,19 @@ class Database:
         is atomic on its own: without BEGIN and COMMIT it is one round trip instead of
         three. On SQLite, where stores write statement by statement (and transactions are
         managed by _begin_immediately), it is ``transaction()``."""
+        async with self._without_transaction() as session:
+            yield session
+
+    @asynccontextmanager
+    async def reads(self) -> AsyncIterator[AsyncSession]:
+        """A session for a use case that only reads. On PostgreSQL it runs without BEGIN and
+        COMMIT, two round trips that would change nothing: at READ COMMITTED each statement
+        reads its own snapshot inside a transaction too. On SQLite it is ``transaction()``."""
+        async with self._without_transaction() as session:
+            yield session
+
+    @asynccontextmanager
+    async def _without_transaction(self) -> AsyncIterator[AsyncSession]:
         if self.dialect != "postgresql":
             async with self.transaction() as session:
                 yield session

@@ -80,11 +80,11 @@ class TrackingService:
             return await self._store.create_experiment(session, name, location, tags, self._clock())
 
     async def get_experiment(self, experiment_id: str) -> Experiment:
-        async with self._db.transaction() as session:
+        async with self._db.reads() as session:
             return await self._store.get_experiment(session, experiment_id)
 
     async def get_experiment_by_name(self, name: str) -> Experiment:
-        async with self._db.transaction() as session:
+        async with self._db.reads() as session:
             return await self._store.get_experiment_by_name(session, name)
 
     async def search_experiments(
@@ -96,7 +96,7 @@ class TrackingService:
         page_token: str | None,
     ) -> Page[Experiment]:
         limit = _max_results(max_results, SEARCH_MAX_RESULTS_DEFAULT)
-        async with self._db.transaction() as session:
+        async with self._db.reads() as session:
             return await self._store.search_experiments(
                 session, view_type, limit, filter_string, order_by, page_token
             )
@@ -155,7 +155,7 @@ class TrackingService:
             )
 
     async def get_run(self, run_id: str) -> Run:
-        async with self._db.transaction() as session:
+        async with self._db.reads() as session:
             return await self._store.get_run(session, run_id)
 
     async def update_run(
@@ -267,7 +267,7 @@ class TrackingService:
                 f"Invalid value {max_results} for parameter 'max_results': "
                 "it must be a positive integer."
             )
-        async with self._db.transaction() as session:
+        async with self._db.reads() as session:
             return await self._store.metric_history(session, run_id, key, max_results, page_token)
 
     async def metric_history_sampled(
@@ -295,7 +295,7 @@ class TrackingService:
                 "end_step must be greater than start_step. Found "
                 f"start_step={start_step} and end_step={end_step}."
             )
-        async with self._db.transaction() as session:
+        async with self._db.reads() as session:
             for run_id in run_ids:
                 await self._store.get_run(session, run_id)
             return await self._store.metric_history_sampled(
@@ -312,13 +312,13 @@ class TrackingService:
         page_token: str | None,
     ) -> Page[Run]:
         limit = _max_results(max_results, SEARCH_MAX_RESULTS_DEFAULT)
-        async with self._db.transaction() as session:
+        async with self._db.reads() as session:
             return await self._store.search_runs(
                 session, experiment_ids, filter_string, view_type, limit, order_by, page_token
             )
 
     async def list_artifacts(self, run_id: str, path: str | None) -> tuple[str, list[FileInfo]]:
-        async with self._db.transaction() as session:
+        async with self._db.reads() as session:
             run = await self._store.get_run(session, run_id)
         root = run.info.artifact_uri
         return root, await self._artifacts.list(root, path)
@@ -351,7 +351,7 @@ class TrackingService:
             )
 
     async def get_logged_model(self, model_id: str) -> LoggedModel:
-        async with self._db.transaction() as session:
+        async with self._db.reads() as session:
             return await self._store.get_logged_model(session, model_id)
 
     async def finalize_logged_model(self, model_id: str, status: LoggedModelStatus) -> LoggedModel:
@@ -393,7 +393,7 @@ class TrackingService:
         if not experiment_ids:
             raise invalid("Missing value for required parameter 'experiment_ids'.")
         limit = _max_results(max_results, LOGGED_MODELS_MAX_RESULTS_DEFAULT)
-        async with self._db.transaction() as session:
+        async with self._db.reads() as session:
             return await self._store.search_logged_models(
                 session, experiment_ids, filter_string, datasets, limit, order_by, page_token
             )
@@ -401,7 +401,7 @@ class TrackingService:
     async def list_logged_model_artifacts(
         self, model_id: str, path: str | None
     ) -> tuple[str, list[FileInfo]]:
-        async with self._db.transaction() as session:
+        async with self._db.reads() as session:
             model = await self._store.get_logged_model(session, model_id)
         root = model.artifact_location
         return root, await self._artifacts.list(root, path)

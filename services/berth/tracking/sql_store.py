@@ -7,14 +7,16 @@ their children with one ``IN`` query per table, never one query per run.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CompoundSelect,
+    Float,
     Select,
+    String,
     Subquery,
     and_,
     case,
@@ -31,6 +33,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -41,7 +44,6 @@ from berth.db.queries import (
     grouped,
     grouped_rows,
     upsert_key_values,
-    without_parallel_workers,
 )
 from berth.errors import already_exists, invalid, not_found
 from berth.tracking import tables as t
@@ -78,6 +80,11 @@ from berth.tracking.search.grammar import (
 def _stored_value(value: float) -> tuple[float, bool]:
     """NaN is stored as 0 with ``is_nan`` set: SQLite would turn a NaN into NULL."""
     return (0.0, True) if value != value else (value, False)
+
+
+RunColumns = t.RunRow | Row[Any]
+"""A run's row: the mapped entity where it is read to be changed, or plain columns (same
+names) where runs are only read, which skips building ORM entities."""
 
 
 def _read_value(value: float, is_nan: bool) -> float:
@@ -492,9 +499,8 @@ class SqlTrackingStore:
             "runs", sorted(experiment_ids), filter_string, view_type, order_by
         )
         ids = [experiment_key(e) for e in experiment_ids]
-        await without_parallel_workers(session)
         runs = (
-            select(t.RunRow)
+            select(t.RunRow.__table__)
             .where(t.RunRow.experiment_id.in_(ids))
             .where(t.RunRow.lifecycle_stage.in_(view_type.stages()))
             .where(*run_sql.compile_filter(comparisons))
@@ -717,64 +723,45 @@ class SqlTrackingStore:
                 f"The run {run_id} must be in the 'active' state. Current state is {stage}."
             )
 
-    async def _runs(self, session: AsyncSession, rows: Sequence[t.RunRow]) -> list[Run]:
-        """Runs with their data: one statement per kind of child (plain rows, no ORM
-        entities) for all of them."""
+    async def _runs(self, session: AsyncSession, rows: Sequence[RunColumns]) -> list[Run]:
+        """Runs with their data: everything they own comes from one statement
+        (``_run_children``) for all of them; datasets, which few runs have, only when some
+        of these runs have them."""
         ids = [row.run_id for row in rows]
         if not ids:
             return []
-        owned = await grouped_rows(session, _key_values, ids)
-        metrics = await grouped_rows(session, _latest_metrics, ids)
-        models = await grouped_rows(session, _models, ids)
-        datasets = await self._dataset_inputs(session, ids)
-        return [
-            Run(
-                info=_run_info(row),
-                metrics=tuple(
-                    Metric(key, _read_value(value, is_nan), timestamp, step)
-                    for _, key, value, is_nan, timestamp, step in metrics[row.run_id]
-                ),
-                # Rows are unpacked by position: a Row's attribute lookup costs several
-                # times a tuple's unpacking, and a page reads over a thousand of them.
-                params=tuple(Param(k, v) for _, k, v, kind in owned[row.run_id] if kind == "p"),
-                tags=tuple(Tag(k, v) for _, k, v, kind in owned[row.run_id] if kind == "t"),
-                dataset_inputs=tuple(datasets[row.run_id]),
-                model_inputs=tuple(m for _, m, step in models[row.run_id] if step is None),
-                model_outputs=tuple(
-                    ModelOutput(m, step) for _, m, step in models[row.run_id] if step is not None
-                ),
-            )
-            for row in rows
-        ]
+        children = await grouped_rows(session, _run_children, ids)
+        input_ids = [c[2] for run_id in ids for c in children[run_id] if c[1] == _DATASET_INPUT]
+        datasets = await self._dataset_inputs(session, input_ids) if input_ids else {}
+        return [_run(row, children[row.run_id], datasets) for row in rows]
 
     async def _dataset_inputs(
-        self, session: AsyncSession, run_ids: Sequence[str]
-    ) -> dict[str, list[DatasetInput]]:
+        self, session: AsyncSession, input_ids: Sequence[str]
+    ) -> dict[str, DatasetInput]:
+        """The dataset inputs with these ids, by input id."""
         result = await session.execute(
-            select(t.InputRow, t.DatasetRow)
+            select(t.InputRow.input_id, t.DatasetRow)
             .join(t.DatasetRow, t.DatasetRow.dataset_id == t.InputRow.dataset_id)
-            .where(t.InputRow.run_id.in_(run_ids))
+            .where(t.InputRow.input_id.in_(input_ids))
         )
-        pairs: list[tuple[t.InputRow, t.DatasetRow]] = [(i, d) for i, d in result]
+        pairs: list[tuple[str, t.DatasetRow]] = [(i, d) for i, d in result]
         input_tags = await grouped(
-            session, t.InputTagRow, t.InputTagRow.input_id, [i.input_id for i, _ in pairs]
+            session, t.InputTagRow, t.InputTagRow.input_id, [i for i, _ in pairs]
         )
-        by_run: dict[str, list[DatasetInput]] = defaultdict(list)
-        for input_row, dataset in pairs:
-            by_run[input_row.run_id].append(
-                DatasetInput(
-                    dataset=Dataset(
-                        name=dataset.name,
-                        digest=dataset.digest,
-                        source_type=dataset.source_type,
-                        source=dataset.source,
-                        schema=dataset.schema,
-                        profile=dataset.profile,
-                    ),
-                    tags=tuple(Tag(g.key, g.value) for g in input_tags[input_row.input_id]),
-                )
+        return {
+            input_id: DatasetInput(
+                dataset=Dataset(
+                    name=dataset.name,
+                    digest=dataset.digest,
+                    source_type=dataset.source_type,
+                    source=dataset.source,
+                    schema=dataset.schema,
+                    profile=dataset.profile,
+                ),
+                tags=tuple(Tag(g.key, g.value) for g in input_tags[input_id]),
             )
-        return by_run
+            for input_id, dataset in pairs
+        }
 
     # ------------------------------------------------------------------ logged models
 
@@ -1227,7 +1214,7 @@ SELECT lifecycle_stage FROM run
 )
 
 
-def _run_info(row: t.RunRow) -> RunInfo:
+def _run_info(row: RunColumns) -> RunInfo:
     return RunInfo(
         run_id=row.run_id,
         run_name=row.name,
@@ -1241,32 +1228,65 @@ def _run_info(row: t.RunRow) -> RunInfo:
     )
 
 
-def _key_values(member: Membership) -> CompoundSelect[*tuple[Any, ...]]:
-    """The runs' params (kind ``p``) and tags (kind ``t``) in one statement."""
-    params = select(
-        t.ParamRow.run_id, t.ParamRow.key, t.ParamRow.value, literal("p").label("kind")
-    ).where(member(t.ParamRow.run_id))
-    tags = select(t.RunTagRow.run_id, t.RunTagRow.key, t.RunTagRow.value, literal("t")).where(
-        member(t.RunTagRow.run_id)
+_PARAM, _TAG, _METRIC, _MODEL_OUTPUT, _MODEL_INPUT, _DATASET_INPUT = "p", "t", "m", "o", "i", "d"
+
+
+def _run_children(member: Membership) -> CompoundSelect[*tuple[Any, ...]]:
+    """Everything the runs own, in one statement whose rows are (run_id, kind, key, text,
+    number, is_nan, timestamp, step): params and tags (key, text), latest metrics (key,
+    number, is_nan, timestamp, step), logged model outputs (model id as key, step) and inputs
+    (model id), and dataset inputs (input id). One statement where there were one per table:
+    each execution costs a round trip and SQLAlchemy's work per statement, which together
+    were most of the time a search page took."""
+    no_text, no_number = null().cast(String), null().cast(Float(precision=53))
+    no_flag, no_integer = null().cast(Boolean), null().cast(BigInteger)
+    m, o, i, d = t.LatestMetricRow, t.RunModelOutputRow, t.RunModelInputRow, t.InputRow
+
+    def owned(table: Any, kind: str, key: Any, *values: Any) -> Select[*tuple[Any, ...]]:
+        return select(table.run_id, literal(kind), key, *values).where(member(table.run_id))
+
+    nothing = (no_text, no_number, no_flag, no_integer, no_integer)
+    return union_all(
+        owned(t.ParamRow, _PARAM, t.ParamRow.key, t.ParamRow.value, *nothing[1:]),
+        owned(t.RunTagRow, _TAG, t.RunTagRow.key, t.RunTagRow.value, *nothing[1:]),
+        owned(m, _METRIC, m.key, no_text, m.value, m.is_nan, m.timestamp, m.step),
+        owned(o, _MODEL_OUTPUT, o.model_id, no_text, no_number, no_flag, no_integer, o.step),
+        owned(i, _MODEL_INPUT, i.model_id, *nothing),
+        owned(d, _DATASET_INPUT, d.input_id, *nothing),
     )
-    return union_all(params, tags)
 
 
-def _latest_metrics(member: Membership) -> Select[*tuple[Any, ...]]:
-    m = t.LatestMetricRow
-    return select(m.run_id, m.key, m.value, m.is_nan, m.timestamp, m.step).where(member(m.run_id))
-
-
-def _models(member: Membership) -> CompoundSelect[*tuple[Any, ...]]:
-    """The runs' logged model outputs (with their step) and inputs (step NULL) in one
-    statement."""
-    outputs = select(
-        t.RunModelOutputRow.run_id, t.RunModelOutputRow.model_id, t.RunModelOutputRow.step
-    ).where(member(t.RunModelOutputRow.run_id))
-    inputs = select(
-        t.RunModelInputRow.run_id, t.RunModelInputRow.model_id, null().cast(BigInteger)
-    ).where(member(t.RunModelInputRow.run_id))
-    return union_all(outputs, inputs)
+def _run(row: RunColumns, children: Sequence[Any], datasets: dict[str, DatasetInput]) -> Run:
+    """A run from its row and its rows of ``_run_children`` (unpacked by position: a Row's
+    attribute lookup costs several times a tuple's unpacking, and a page has over a thousand)."""
+    params: list[Param] = []
+    tags: list[Tag] = []
+    metrics: list[Metric] = []
+    model_inputs: list[str] = []
+    model_outputs: list[ModelOutput] = []
+    dataset_inputs: list[DatasetInput] = []
+    for _, kind, key, text_value, number, is_nan, timestamp, step in children:
+        if kind == _PARAM:
+            params.append(Param(key, text_value))
+        elif kind == _TAG:
+            tags.append(Tag(key, text_value))
+        elif kind == _METRIC:
+            metrics.append(Metric(key, _read_value(number, is_nan), timestamp, step))
+        elif kind == _MODEL_OUTPUT:
+            model_outputs.append(ModelOutput(key, step))
+        elif kind == _MODEL_INPUT:
+            model_inputs.append(key)
+        else:
+            dataset_inputs.append(datasets[key])
+    return Run(
+        info=_run_info(row),
+        metrics=tuple(metrics),
+        params=tuple(params),
+        tags=tuple(tags),
+        dataset_inputs=tuple(dataset_inputs),
+        model_inputs=tuple(model_inputs),
+        model_outputs=tuple(model_outputs),
+    )
 
 
 # History is read as plain rows: building ORM objects was most of a long history's cost.

@@ -137,7 +137,7 @@ async def page_of_parts(
     token: str | None,
     max_results: int,
 ) -> tuple[list[Any], str | None]:
-    """One page of ORM entities read from ``parts`` one after the other, as if they were one
+    """One page of the rows of ``parts`` read one after the other, as if they were one
     ordered statement, and the token of the next page. A part is only queried when the
     page reaches it; the token records the part and the offset within it where the next
     page starts."""
@@ -148,7 +148,7 @@ async def page_of_parts(
     for index in range(part, len(parts)):
         start = offset if index == part else 0
         statement = parts[index].offset(start).limit(wanted - len(rows))
-        found = list(await session.scalars(statement))
+        found = list(await session.execute(statement))
         where.extend((index, start + n) for n in range(len(found)))
         rows.extend(found)
         if len(rows) == wanted:

@@ -70,9 +70,7 @@ async def _plan_of_search(uri: str, search: Callable[[], Awaitable[object]]) -> 
     statement, parameters = next((sql, p) for sql, p in executed if "LIMIT" in sql)
     engine = create_engine(uri)
     try:
-        async with engine.connect() as connection:
-            # As the search's own transaction plans it (without_parallel_workers).
-            await connection.execute(text("SET max_parallel_workers_per_gather = 0"))
+        async with engine.connect() as connection:  # planned with the server's settings
             rows = await connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
             return "\n".join(row[0] for row in rows)
     finally:
