@@ -26,7 +26,15 @@ from bench.report import aggregate, growth, json_lines, table
 from bench.scenarios import NAMES, selected
 from bench.scenarios.artifacts import raw_ceiling
 from bench.scenarios.common import Context, Measurement
-from bench.servers import BENCH_DIR, LOG_DIR, ServerSpec, ensure_mlflow_venv, moto_s3, run_server
+from bench.servers import (
+    BENCH_DIR,
+    LOG_DIR,
+    ServerSpec,
+    ensure_berth_venv,
+    ensure_mlflow_venv,
+    moto_s3,
+    run_server,
+)
 from bench.targets import evaluate
 
 SERVERS = ("mlflow", "berth")
@@ -149,6 +157,8 @@ def main(argv: list[str] | None = None) -> None:
     }
     if "mlflow" in args.servers:
         ensure_mlflow_venv()
+    if "berth" in args.servers:
+        ensure_berth_venv()
     started = time.monotonic()
     machine = facts()
     measured: dict[str, list[Measurement]] = {}

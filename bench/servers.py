@@ -2,7 +2,10 @@
 server, a fresh PostgreSQL database per server, and the two servers under test.
 
 ``mlflow server`` runs from its own virtual environment (``bench/.venv-mlflow``), made here
-with pip on first use and reused afterwards; ``berth server`` runs from the project's.
+with pip on first use and reused afterwards. ``berth server`` runs from ``bench/.venv-berth``:
+the project with its runtime dependencies only, as the container image installs it (the
+project's own environment also holds the test tools, some of which the S3 client imports
+when it finds them).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -31,6 +35,7 @@ from bench.memory import tree_memory
 BENCH_DIR = Path(__file__).resolve().parent
 MLFLOW_VERSION = "3.17.2"
 MLFLOW_VENV = BENCH_DIR / ".venv-mlflow"
+BERTH_VENV = BENCH_DIR / ".venv-berth"
 LOG_DIR = BENCH_DIR / "logs"
 BUCKET = "bench"
 S3_KEYS = {
@@ -206,6 +211,25 @@ def ensure_mlflow_venv() -> Path:
     return MLFLOW_VENV
 
 
+def ensure_berth_venv() -> Path:
+    """``bench/.venv-berth``: the project (editable) and its runtime dependencies, synced from
+    ``uv.lock`` (a second or two once uv's cache holds them)."""
+    uv = os.environ.get("UV") or shutil.which("uv")
+    command = [uv] if uv else [sys.executable, "-m", "uv"]
+    env = os.environ | {"UV_PROJECT_ENVIRONMENT": str(BERTH_VENV)}
+    sync = [
+        *command,
+        "sync",
+        "--frozen",
+        "--no-default-groups",
+        "--quiet",
+        "--python",
+        sys.executable,
+    ]
+    subprocess.run(sync, cwd=BENCH_DIR.parent, env=env, check=True)
+    return BERTH_VENV
+
+
 @dataclass(frozen=True)
 class ServerSpec:
     """How to start one server under test."""
@@ -233,7 +257,7 @@ def server_command(spec: ServerSpec, database: str, s3: S3Endpoint, port: int) -
         mlflow = str(MLFLOW_VENV / "bin" / "mlflow")
         return [mlflow, "server", *common, "--artifacts-destination", f"s3://{BUCKET}/mlflow"]
     return [
-        sys.executable, "-m", "berth", "server", *common,
+        str(BERTH_VENV / "bin" / "python"), "-m", "berth", "server", *common,
         "--artifacts-destination", f"s3://{BUCKET}/berth", "--s3-endpoint-url", s3.url,
     ]  # fmt: skip
 

@@ -13,11 +13,10 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import click
-import uvicorn
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 
-from berth import __version__
+from berth import __version__, server_process
 from berth.artifacts.backends import backend_for
 from berth.artifacts.service import ArtifactService
 from berth.config import DEFAULT_ARTIFACTS_DESTINATION, DEFAULT_BACKEND_STORE_URI, Settings
@@ -28,7 +27,6 @@ from berth.db.transaction import Database
 from berth.errors import BerthError
 from berth.tracking.gc import ArtifactOutcome, GarbageCollector, Kind, parse_age
 from berth.tracking.sql_store import SqlTrackingStore
-from berth.wire import nodelay
 
 log = logging.getLogger("berth")
 T = TypeVar("T")
@@ -250,16 +248,7 @@ def _serve(settings: Settings) -> None:
         )
     if settings.grpc_port:
         log.info("gRPC on %s:%d", settings.host, settings.grpc_port)
-    uvicorn.run(
-        "berth.app:create_app_from_environment",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        http=nodelay.PROTOCOL,
-        log_level="warning",
-        access_log=False,
-    )
+    server_process.replace_current_process()
 
 
 @main.group()

@@ -52,3 +52,11 @@ def test_checking_the_schema_does_not_import_alembic(tmp_path: Path) -> None:
     loaded = loaded_after(code, tmp_path)
 
     assert "alembic" not in loaded
+
+
+def test_the_server_process_loads_none_of_the_commands_modules(tmp_path: Path) -> None:
+    loaded = loaded_after("import berth.server_process", tmp_path)
+
+    assert loaded.isdisjoint({"alembic", "botocore", "sqlalchemy"}), sorted(
+        loaded & {"alembic", "botocore", "sqlalchemy"}
+    )
