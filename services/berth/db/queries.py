@@ -51,23 +51,31 @@ async def grouped(
     session: AsyncSession, table: Any, column: Any, keys: Sequence[K]
 ) -> dict[K, list[Any]]:
     """Rows of ``table`` whose ``column`` is one of ``keys``, grouped by it (in chunks)."""
-    dialect = session.get_bind().dialect.name
+    statement = select(table).where(_member_of(session.get_bind().dialect.name)(column))
     found: dict[K, list[Any]] = defaultdict(list)
     for start in range(0, len(keys), IN_CHUNK):
-        chunk = keys[start : start + IN_CHUNK]
-        for row in await session.scalars(select(table).where(one_of(column, chunk, dialect))):
+        chunk = list(keys[start : start + IN_CHUNK])
+        for row in await session.scalars(statement, {_KEYS: chunk}):
             found[getattr(row, column.key)].append(row)
     return found
 
 
-def one_of(column: Any, keys: Sequence[K], dialect: str) -> ColumnElement[bool]:
-    """``column IN keys``. On PostgreSQL ``column = ANY(<array>)``: one parameter whatever
-    the count, where a list of a hundred parameters is planned anew at every execution
-    (reading a page's params and tags took twice as long)."""
-    if dialect == "postgresql":
-        array = bindparam(None, list(keys), type_=postgresql.ARRAY(column.type))
-        return column == any_(array)  # type: ignore[no-any-return]
-    return column.in_(keys)  # type: ignore[no-any-return]
+_KEYS = "member_keys"
+
+
+def _member_of(dialect: str) -> Membership:
+    """The condition that a column is one of the keys bound at execution as ``member_keys``.
+    On PostgreSQL ``column = ANY(<array>)``: one parameter whatever the count, where a list of
+    a hundred parameters is planned anew at every execution (reading a page's params and tags
+    took twice as long). Elsewhere an expanding ``IN``."""
+
+    def member(column: Any) -> ColumnElement[bool]:
+        if dialect == "postgresql":
+            keys = bindparam(_KEYS, type_=postgresql.ARRAY(column.type))
+            return column == any_(keys)  # type: ignore[no-any-return]
+        return column.in_(bindparam(_KEYS, expanding=True))  # type: ignore[no-any-return]
+
+    return member
 
 
 async def grouped_rows(
@@ -89,9 +97,6 @@ async def grouped_rows(
     return found
 
 
-_KEYS = "member_keys"
-
-
 async def _member_rows(
     session: AsyncSession, statement_for: Callable[[Membership], RowsStatement], keys: Sequence[K]
 ) -> Sequence[Sequence[Any]]:
@@ -109,17 +114,8 @@ async def _member_rows(
 def _keyed_statement(
     statement_for: Callable[[Membership], RowsStatement], dialect: str
 ) -> RowsStatement:
-    """``statement_for``'s statement with the keys as the one parameter ``member_keys``: an
-    array compared with ``= ANY`` on PostgreSQL (one parameter whatever the count), an
-    expanding ``IN`` elsewhere."""
-
-    def member(column: Any) -> ColumnElement[bool]:
-        if dialect == "postgresql":
-            keys = bindparam(_KEYS, type_=postgresql.ARRAY(column.type))
-            return column == any_(keys)  # type: ignore[no-any-return]
-        return column.in_(bindparam(_KEYS, expanding=True))  # type: ignore[no-any-return]
-
-    return statement_for(member)
+    """``statement_for``'s statement with the keys as its parameter (:func:`_member_of`)."""
+    return statement_for(_member_of(dialect))
 
 
 @functools.cache
