@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy import text
 
 import berth
+from berth import heap
 from berth.artifacts import routes as artifact_routes
 from berth.artifacts.backends import backend_for
 from berth.artifacts.backends.base import ArtifactBackend
@@ -209,8 +210,11 @@ def _mount_not_served(app: FastAPI, message: str, *extra_get_paths: str) -> None
 
 
 def create_app_from_environment() -> FastAPI:
-    """The factory uvicorn workers call: settings come from ``BERTH_*`` set by the CLI."""
-    return create_app(Settings())
+    """The factory uvicorn workers call: settings come from ``BERTH_*`` set by the CLI. Each
+    worker hands back the memory its start-up freed before it idles."""
+    app = create_app(Settings())
+    heap.release_after_startup(app)
+    return app
 
 
 def _artifacts_only_app(settings: Settings, artifact_store: ArtifactBackend) -> FastAPI:

@@ -79,3 +79,7 @@ def test_the_runtime_environment_the_image_installs_runs_berth_with_postgresql_a
     assert {"server", "artifacts", "registry", "db", "gc"} <= set(
         re.findall(r"^  (\w+)", help_text.stdout, re.MULTILINE)
     )
+
+
+def test_the_image_compiles_the_bytecode_the_server_process_runs() -> None:
+    assert re.search(r"python -OO -m compileall [^\n]*/opt/berth/lib", DOCKERFILE)

@@ -27,7 +27,6 @@ from typing import IO, TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from aiobotocore.config import AioConfig
-from aiobotocore.session import AioSession
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -49,6 +48,7 @@ from berth.artifacts.backends.base import (
     require_file_path,
 )
 from berth.artifacts.backends.options import S3Options
+from berth.artifacts.backends.s3_session import s3_session
 from berth.errors import BerthError, ErrorCode, invalid, not_found
 
 log = logging.getLogger(__name__)
@@ -428,8 +428,10 @@ class S3Backend:
 
     def _create_client(self, endpoint_url: str | None) -> Any:
         options = self._options
-        session = AioSession(profile=options.profile)
+        session = s3_session(options.profile)
         verify: str | bool | None = options.ca_bundle or (None if options.verify_tls else False)
+        if endpoint_url and urlsplit(endpoint_url).scheme == "http":
+            verify = False  # no TLS to verify: no CA bundle held in memory (~1 MiB per client)
         return session.create_client(
             "s3",
             endpoint_url=endpoint_url,
