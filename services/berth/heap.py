@@ -13,9 +13,10 @@ import ctypes
 import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
+
+from berth.wire import lifespan
 
 _MALLOC_TRIM: Callable[[int], int] | None = getattr(ctypes.CDLL(None), "malloc_trim", None)
 
@@ -31,13 +32,11 @@ def release_free_memory() -> bool:
 
 
 def release_after_startup(app: FastAPI) -> None:
-    """Release free memory once ``app``'s start-up (every lifespan wrapped so far) is done."""
-    inner = app.router.lifespan_context
+    """Release free memory once ``app``'s start-up (every lifespan step added so far) is done."""
+    lifespan.run_after_startup(app, _released)
 
-    @asynccontextmanager
-    async def lifespan(running: FastAPI) -> AsyncIterator[Any]:
-        async with inner(running) as state:
-            release_free_memory()
-            yield state
 
-    app.router.lifespan_context = lifespan
+@asynccontextmanager
+async def _released() -> AsyncIterator[None]:
+    release_free_memory()
+    yield

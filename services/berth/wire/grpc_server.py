@@ -28,6 +28,7 @@ from google.protobuf.descriptor import ServiceDescriptor
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from berth.wire import lifespan
 from berth.wire.grpc import generic_handler
 from berth.wire.rpc import Rpc
 
@@ -126,14 +127,7 @@ def attach(
 ) -> None:
     """Run the gRPC server inside ``app``'s lifespan: it starts after the app's own start-up
     (schema, store checks) and stops before the app releases the engine and the store."""
-    inner = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(running: FastAPI) -> AsyncIterator[Any]:
-        async with inner(running) as state, serving(address, services, ready, reuse_port):
-            yield state
-
-    app.router.lifespan_context = lifespan
+    lifespan.run_after_startup(app, lambda: serving(address, services, ready, reuse_port))
 
 
 def grpc_address(host: str, port: int) -> str:
