@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> None:
     with moto_s3() as s3:
         if "artifacts" in names:
             log(f"raw S3 ceiling, {sizes.artifact_mib} MiB x {sizes.repeats}")
-            measured["s3"] = raw_ceiling(s3, sizes.artifact_mib, sizes.repeats)
+            measured["s3"] = asyncio.run(raw_ceiling(s3, sizes.artifact_mib, sizes.repeats))
         for server_name in args.servers:
             spec = specs[server_name]
             log(f"starting {server_name} (workers: {spec.workers or 'default'})")

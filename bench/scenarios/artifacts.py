@@ -1,8 +1,12 @@
 """``artifacts``: one file of ``artifact_mib`` MiB streamed up (``PUT``, with a Content-Length
 as the mlflow client sends it) and down (``GET``) through the server's mlflow-artifacts proxy
 to the S3 endpoint, with the server's peak RSS (VmHWM, reset before each repeat) per process
-and summed over its process tree. The raw S3 rate on the same endpoint, without a proxy, is the
-ceiling (:func:`raw_ceiling`, boto3 as in ``bench/artifact_proxy.py``)."""
+and summed over its process tree.
+
+The ceiling (:func:`raw_ceiling`) is the same two requests, sent by the same client code
+(:func:`_put`, :func:`_get`), straight to the S3 endpoint on presigned URLs: a single ``PUT``
+of the whole file and a single ``GET``. Measuring it with another client (boto3's threaded
+multipart transfers, say) would compare clients as much as the proxy."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-from bench.artifact_proxy import raw_s3
+from bench.load import Client
 from bench.memory import reset_peaks, tree_memory
 from bench.scenarios.common import Context, Measurement
 from bench.servers import BUCKET, S3Endpoint
@@ -19,6 +23,7 @@ from bench.servers import BUCKET, S3Endpoint
 MIB = 1024 * 1024
 CHUNK = 8 * MIB
 ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts"
+URL_LIFETIME_S = 3600
 
 
 async def _chunks(size: int) -> AsyncIterator[bytes]:
@@ -30,12 +35,42 @@ async def _chunks(size: int) -> AsyncIterator[bytes]:
         yield chunk
 
 
+async def _put(client: Client, url: str, size: int) -> float:
+    """Seconds to PUT ``size`` bytes to ``url`` in one request."""
+    started = time.perf_counter()
+    headers = {"Content-Length": str(size)}
+    async with client.session.put(url, data=_chunks(size), headers=headers) as response:
+        await response.read()
+        response.raise_for_status()
+    return time.perf_counter() - started
+
+
+async def _get(client: Client, url: str, size: int) -> float:
+    """Seconds to GET ``url`` in one request, which must answer ``size`` bytes."""
+    received = 0
+    started = time.perf_counter()
+    async with client.session.get(url) as response:
+        response.raise_for_status()
+        async for chunk in response.content.iter_chunked(CHUNK):
+            received += len(chunk)
+    if received != size:
+        raise RuntimeError(f"downloaded {received} of {size} bytes")
+    return time.perf_counter() - started
+
+
 def _delete_prefix(s3: S3Endpoint, prefix: str) -> None:
     """Free moto's memory: it keeps every object in RAM."""
     client: Any = s3.client()
     listing = client.list_objects_v2(Bucket=BUCKET, Prefix=prefix)
     for item in listing.get("Contents", []):
         client.delete_object(Bucket=BUCKET, Key=item["Key"])
+
+
+def _rates(size: int, up: float, down: float, prefix: str = "") -> dict[str, float]:
+    return {
+        f"{prefix}up_mb_s": round(size / MIB / up, 1),
+        f"{prefix}down_mb_s": round(size / MIB / down, 1),
+    }
 
 
 async def artifacts(ctx: Context) -> list[Measurement]:
@@ -46,30 +81,16 @@ async def artifacts(ctx: Context) -> list[Measurement]:
         url = f"{ctx.server.url}{ARTIFACTS}/bench/r{repeat}/blob.bin"
         reset_peaks(pid)
         async with ctx.client() as client:
-            cpu, started = time.process_time(), time.perf_counter()
-            async with client.session.put(
-                url, data=_chunks(size), headers={"Content-Length": str(size)}
-            ) as response:
-                await response.read()
-                response.raise_for_status()
-            up = time.perf_counter() - started
+            cpu = time.process_time()
+            up = await _put(client, url, size)
             peak_up = tree_memory(pid, "VmHWM")
             reset_peaks(pid)
-            received = 0
-            started = time.perf_counter()
-            async with client.session.get(url) as response:
-                response.raise_for_status()
-                async for chunk in response.content.iter_chunked(CHUNK):
-                    received += len(chunk)
-            down = time.perf_counter() - started
+            down = await _get(client, url, size)
             cpu = time.process_time() - cpu
         peak_down = tree_memory(pid, "VmHWM")
-        if received != size:
-            raise RuntimeError(f"downloaded {received} of {size} bytes")
         _delete_prefix(ctx.s3, f"{ctx.server.name}/bench/")
         values = {
-            "up_mb_s": round(size / MIB / up, 1),
-            "down_mb_s": round(size / MIB / down, 1),
+            **_rates(size, up, down),
             **peak_up.facts("peak_rss_up"),
             **peak_down.facts("peak_rss_down"),
             "client_cpu_s": round(cpu, 2),
@@ -79,11 +100,19 @@ async def artifacts(ctx: Context) -> list[Measurement]:
     return found
 
 
-def raw_ceiling(s3: S3Endpoint, mib: int, repeats: int) -> list[Measurement]:
-    """Raw S3 PUT/GET of the same size on the same endpoint (boto3, no proxy)."""
+async def raw_ceiling(s3: S3Endpoint, mib: int, repeats: int) -> list[Measurement]:
+    """A single PUT and a single GET of the same size on the same endpoint, no proxy."""
+    size = mib * MIB
+    signer: Any = s3.client()
+    target = {"Bucket": BUCKET, "Key": "raw/blob.bin"}
+    put_url = signer.generate_presigned_url("put_object", target, URL_LIFETIME_S)
+    get_url = signer.generate_presigned_url("get_object", target, URL_LIFETIME_S)
     found = []
     for repeat in range(repeats):
-        values = raw_s3(s3.client(), mib * MIB, BUCKET, "raw/blob.bin")
+        async with Client(s3.url) as client:
+            up = await _put(client, put_url, size)
+            down = await _get(client, get_url, size)
         _delete_prefix(s3, "raw/")
+        values = _rates(size, up, down, prefix="raw_s3_")
         found.append(Measurement("artifacts-raw-s3", f"{mib} MiB", repeat, values))
     return found

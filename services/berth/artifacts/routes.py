@@ -22,6 +22,7 @@ from berth.artifacts.run_artifacts import RunArtifacts
 from berth.artifacts.service import ArtifactService, Download, RangeNotSatisfiable
 from berth.errors import BerthError, invalid
 from berth.wire.rest import (
+    declared_length,
     error_response,
     internal_error,
     read_body,
@@ -151,7 +152,8 @@ def download_response(download: Download, ranged: bool = False) -> StreamingResp
 
 def _upload(service: ArtifactService) -> Endpoint:
     async def upload_artifact(request: Request) -> Response:
-        await service.upload(request.path_params["artifact_path"], request.stream())
+        path = request.path_params["artifact_path"]
+        await service.upload(path, request.stream(), declared_length(request))
         return JSONResponse({})
 
     return upload_artifact

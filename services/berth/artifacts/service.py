@@ -77,8 +77,13 @@ class ArtifactService:
         start, end = _resolve_range(byte_range, size)
         return Download(artifact, size, start, end, self.backend.read(artifact, start, end))
 
-    async def upload(self, path: str, chunks: AsyncIterable[bytes]) -> int:
-        return await self.backend.write(_file_path(path), chunks)
+    async def upload(self, path: str, chunks: AsyncIterable[bytes], size: int | None = None) -> int:
+        """Store ``chunks`` at ``path``; ``size`` is the byte count the client declared, if it
+        did, and a stream that yields any other count stores nothing."""
+        artifact = _file_path(path)
+        if size is None:
+            return await self.backend.write(artifact, chunks)
+        return await self.backend.write(artifact, _declared(chunks, size), size)
 
     async def delete(self, path: str) -> None:
         await self.backend.delete(_file_path(path))
@@ -121,6 +126,21 @@ class RangeNotSatisfiable(Exception):
     def __init__(self, size: int) -> None:
         super().__init__(f"range not satisfiable for {size} bytes")
         self.size = size
+
+
+async def _declared(chunks: AsyncIterable[bytes], size: int) -> AsyncIterator[bytes]:
+    """``chunks``, failing as soon as they run past ``size`` bytes or end short of it."""
+    received = 0
+    async for chunk in chunks:
+        received += len(chunk)
+        if received > size:
+            raise invalid(f"The upload is longer than the {size} bytes it declared.")
+        yield chunk
+    if received < size:
+        raise invalid(
+            f"The upload ended after {received} of the {size} bytes it declared; "
+            "nothing was stored."
+        )
 
 
 def _file_path(path: str) -> str:

@@ -64,11 +64,17 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, on_http_error)
 
 
+def declared_length(request: Request) -> int | None:
+    """The body's length as its Content-Length declares it; None for a chunked body."""
+    declared = request.headers.get("content-length")
+    return int(declared) if declared is not None and declared.isdigit() else None
+
+
 async def read_body(request: Request, limit: int) -> bytes:
     """The request body, refused as soon as it is known to exceed ``limit`` bytes."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _too_large(int(declared), limit)
+    declared = declared_length(request)
+    if declared is not None and declared > limit:
+        raise _too_large(declared, limit)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():

@@ -232,3 +232,29 @@ async def test_an_unexpected_failure_is_mlflows_internal_error_json(
         "error_code": "INTERNAL_ERROR",
         "message": "Internal server error; see the log.",
     }
+
+
+async def _body(*chunks: bytes) -> AsyncIterator[bytes]:
+    for chunk in chunks:
+        yield chunk
+
+
+@pytest.mark.parametrize(
+    ("declared", "chunks"),
+    [(10, (b"12345",)), (4, (b"123", b"45"))],
+    ids=["ends-short", "runs-past"],
+)
+async def test_upload_whose_body_differs_from_its_content_length_is_refused_and_not_stored(
+    client: httpx.AsyncClient, tmp_path: Path, declared: int, chunks: tuple[bytes, ...]
+) -> None:
+    response = await client.put(
+        f"{API}/artifacts/r/model.bin",
+        content=_body(*chunks),
+        headers={"Content-Length": str(declared)},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error_code"] == "INVALID_PARAMETER_VALUE"
+    assert str(declared) in response.json()["message"]
+    assert (await client.get(f"{API}/artifacts/r/model.bin")).status_code == 404
+    assert _files_holding(tmp_path / "store", b"12345") == []

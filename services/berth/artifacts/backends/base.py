@@ -56,11 +56,13 @@ class ArtifactBackend(Protocol):
         """
         ...
 
-    async def write(self, path: str, chunks: AsyncIterable[bytes]) -> int:
+    async def write(self, path: str, chunks: AsyncIterable[bytes], size: int | None = None) -> int:
         """Create or replace the file at ``path`` from ``chunks``, all or nothing.
 
         Parent directories are created. Returns the number of bytes written. A stream that
-        fails or is cancelled leaves the previous file (or nothing) in place.
+        fails or is cancelled leaves the previous file (or nothing) in place. ``size``, when
+        the client declared it, is the number of bytes ``chunks`` yields (the caller checks
+        that it does): a backend may then send the file to its store in one request.
         """
         ...
 

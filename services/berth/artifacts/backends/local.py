@@ -77,7 +77,7 @@ class LocalBackend:
         finally:
             file.close()
 
-    async def write(self, path: str, chunks: AsyncIterable[bytes]) -> int:
+    async def write(self, path: str, chunks: AsyncIterable[bytes], size: int | None = None) -> int:
         require_file_path(path)
         target, temp, file = await _opened(lambda: self._open_for_writing(path), _discard_upload)
         written = 0

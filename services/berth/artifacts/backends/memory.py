@@ -63,7 +63,7 @@ class MemoryBackend:
         for offset in range(start, stop, CHUNK_SIZE):
             yield data[offset : min(offset + CHUNK_SIZE, stop)]
 
-    async def write(self, path: str, chunks: AsyncIterable[bytes]) -> int:
+    async def write(self, path: str, chunks: AsyncIterable[bytes], size: int | None = None) -> int:
         require_file_path(path)
         self._check_writable(path)
         parts = [bytes(chunk) async for chunk in chunks]

@@ -1,11 +1,15 @@
 """The S3 backend: artifacts as objects under ``s3://bucket/prefix``, through aiobotocore.
 
 Any S3 API works through an endpoint URL (MinIO, Ceph), with path-style or virtual-host
-addressing. Bytes are never spooled: downloads stream the object's body chunk by chunk, and
-uploads go up as a multipart upload whose parts are buffered one :data:`PART_SIZE` at a time
-(a few in flight at once), so memory is bounded by ``PART_SIZE * PARTS_IN_FLIGHT`` whatever the
-file size. An upload only becomes visible when it completes; a failed or cancelled one is
-aborted, leaving the previous object (or nothing) in place.
+addressing. Bytes are never spooled: downloads stream the object's body chunk by chunk. An
+upload of declared size (up to S3's single-request limit) streams through in one ``PutObject``;
+one of unknown size goes up as a multipart upload whose parts are buffered one
+:data:`PART_SIZE` at a time (a few in flight at once). Either way memory is bounded whatever the
+file size. An upload only becomes visible when it completes; a failed or cancelled one leaves
+the previous object (or nothing) in place.
+
+Request bodies are sent unsigned (``UNSIGNED-PAYLOAD``): a streamed body cannot be hashed
+before it is sent, and the signature still covers the request's key, headers and length.
 
 Presigned URLs are signed for ``public_endpoint_url`` when it is set: the address clients
 reach the store by may differ from the one the server uses (a cluster-internal MinIO Service
@@ -61,6 +65,8 @@ PART_SIZE = 8 * 1024 * 1024
 PARTS_IN_FLIGHT = 2
 MAX_PARTS = 10_000
 """S3's limit on parts per multipart upload."""
+MAX_SINGLE_PUT = 5 * 1024**3
+"""S3's limit on the size of one ``PutObject``."""
 _DELETE_BATCH = 1000
 _MISSING = frozenset({"404", "NoSuchKey", "NotFound"})
 _REFUSED = frozenset(
@@ -162,11 +168,14 @@ class S3Backend:
             while chunk := await self._call(body.read(CHUNK_SIZE)):
                 yield chunk
 
-    async def write(self, path: str, chunks: AsyncIterable[bytes]) -> int:
+    async def write(self, path: str, chunks: AsyncIterable[bytes], size: int | None = None) -> int:
         require_file_path(path)
         key = self._key(path)
         await self._refuse_non_file_target(path)
         client = await self._client()
+        if size is not None and PART_SIZE <= size <= MAX_SINGLE_PUT:
+            await self._put_streamed(client, key, chunks, size)
+            return size
         parts = _parts(chunks)
         first = await anext(parts, None)
         if first is None or len(first) < PART_SIZE:
@@ -327,6 +336,30 @@ class S3Backend:
         if any(size is not None for size in sizes):
             raise invalid(f"Cannot write artifact {path!r}: a parent of it is a file.")
 
+    async def _put_streamed(
+        self, client: S3Client, key: str, chunks: AsyncIterable[bytes], size: int
+    ) -> None:
+        """One ``PutObject`` whose body is ``chunks`` as they arrive: one request instead of
+        a part per :data:`PART_SIZE`, and no part buffered. S3 stores nothing unless all
+        ``size`` bytes arrive."""
+        body = _StreamedBody(chunks)
+        try:
+            await self._call(
+                client.put_object(
+                    Bucket=self.bucket,
+                    Key=key,
+                    Body=cast(IO[bytes], body),
+                    ContentLength=size,
+                    **self._encryption(),
+                )
+            )
+        except Exception:
+            # The HTTP client reports a failing body as a broken connection to the store;
+            # the failure of the client's own stream is the one to answer with.
+            if body.failure is not None:
+                raise body.failure from None
+            raise
+
     async def _upload_parts(
         self,
         client: S3Client,
@@ -442,7 +475,7 @@ class S3Backend:
             verify=verify,
             config=AioConfig(
                 signature_version="s3v4",
-                s3={"addressing_style": options.addressing_style},
+                s3={"addressing_style": options.addressing_style, "payload_signing_enabled": False},
                 retries={"max_attempts": 3, "mode": "standard"},
                 max_pool_connections=32,
                 # An endpoint that drops packets fails in seconds, not minutes of retries.
@@ -503,6 +536,27 @@ class S3Backend:
         if exc is not None:
             log.warning("%s (%s: %s)", message, type(exc).__name__, exc)
         return BerthError(ErrorCode.TEMPORARILY_UNAVAILABLE, message)
+
+
+class _StreamedBody:
+    """``chunks`` as an upload body that the HTTP client streams (it iterates it), keeping
+    the exception that ended them."""
+
+    def __init__(self, chunks: AsyncIterable[bytes]) -> None:
+        self._chunks = chunks
+        self.failure: Exception | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        """botocore only checks that a body has ``read``; aiohttp streams it by iterating."""
+        raise io.UnsupportedOperation("a streamed body is read by iterating it")
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._chunks:
+                yield chunk
+        except Exception as exc:
+            self.failure = exc
+            raise
 
 
 class _PartStream(io.RawIOBase):

@@ -25,6 +25,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from berth.artifacts.backends import s3
 from berth.artifacts.backends.base import CHUNK_SIZE, UploadedPart
 from berth.artifacts.backends.s3 import PART_SIZE, S3Backend
 from berth.errors import BerthError, ErrorCode
@@ -262,6 +263,73 @@ async def test_cancelled_write_leaves_no_pending_upload_and_no_object(
     assert head(s3_server, s3_bucket, "big.bin") is None
 
 
+# Streamed writes of a declared size: one PutObject
+
+
+async def test_write_of_declared_size_stores_the_exact_bytes_in_one_request(
+    s3_server: S3Server, s3_bucket: str, backend: S3Backend
+) -> None:
+    data = large_data(2 * PART_SIZE + 12345)
+
+    written = await backend.write("models/big.bin", chunked(data), len(data))
+
+    stored = head(s3_server, s3_bucket, "models/big.bin")
+    assert written == len(data)
+    assert stored is not None
+    assert stored["ETag"].strip('"') == hashlib.md5(data).hexdigest()  # not assembled from parts
+    assert sha256(get(s3_server, s3_bucket, "models/big.bin")) == sha256(data)
+    assert pending_uploads(s3_server, s3_bucket) == []
+
+
+async def test_write_of_declared_size_above_a_single_request_goes_up_in_parts(
+    s3_server: S3Server, s3_bucket: str, backend: S3Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(s3, "MAX_SINGLE_PUT", PART_SIZE)
+    data = large_data(PART_SIZE + MiB)
+
+    await backend.write("big.bin", chunked(data), len(data))
+
+    stored = head(s3_server, s3_bucket, "big.bin")
+    assert stored is not None
+    assert stored["ETag"].strip('"').endswith("-2")
+    assert get(s3_server, s3_bucket, "big.bin") == data
+
+
+async def test_declared_size_source_failing_halfway_raises_its_own_failure_and_keeps_the_object(
+    s3_server: S3Server, s3_bucket: str, backend: S3Backend
+) -> None:
+    await backend.write("model.bin", stream(b"version 1"))
+
+    async def breaks_halfway() -> AsyncIterator[bytes]:
+        yield large_data(PART_SIZE)
+        raise RuntimeError("client went away")
+
+    with pytest.raises(RuntimeError, match="client went away"):
+        await backend.write("model.bin", breaks_halfway(), 2 * PART_SIZE)
+
+    assert get(s3_server, s3_bucket, "model.bin") == b"version 1"
+
+
+async def test_cancelled_write_of_declared_size_stores_nothing(
+    s3_server: S3Server, s3_bucket: str, backend: S3Backend
+) -> None:
+    stalled = asyncio.Event()
+
+    async def stalls_halfway() -> AsyncIterator[bytes]:
+        yield large_data(PART_SIZE)
+        stalled.set()
+        await asyncio.Event().wait()  # the client never sends the rest
+        yield b"never"
+
+    write = asyncio.create_task(backend.write("big.bin", stalls_halfway(), 2 * PART_SIZE))
+    await asyncio.wait_for(stalled.wait(), timeout=30)
+    write.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await write
+
+    assert head(s3_server, s3_bucket, "big.bin") is None
+
+
 # Server-side encryption
 
 
@@ -289,6 +357,20 @@ async def test_server_side_encryption_applies_to_multipart_objects(
     stored = head(s3_server, s3_bucket, "big.bin")
     assert stored is not None
     assert stored["ETag"].strip('"').endswith("-2")
+    assert stored["ServerSideEncryption"] == "AES256"
+
+
+async def test_server_side_encryption_applies_to_objects_of_declared_size(
+    s3_server: S3Server, s3_bucket: str, open_backend: Callable[[S3Backend], S3Backend]
+) -> None:
+    options = s3_server.options(server_side_encryption="AES256")
+    backend = open_backend(S3Backend(f"s3://{s3_bucket}", options))
+    data = large_data(PART_SIZE + MiB)
+
+    await backend.write("big.bin", chunked(data), len(data))
+
+    stored = head(s3_server, s3_bucket, "big.bin")
+    assert stored is not None
     assert stored["ServerSideEncryption"] == "AES256"
 
 
@@ -618,6 +700,21 @@ async def test_check_with_the_right_credentials_passes_on_the_authenticating_ser
     backend = open_backend(S3Backend(f"s3://{strict_s3.bucket}", strict_s3.server.options()))
 
     await backend.check()
+
+
+async def test_writes_are_accepted_by_the_authenticating_server(
+    strict_s3: StrictS3, open_backend: Callable[[S3Backend], S3Backend]
+) -> None:
+    backend = open_backend(S3Backend(f"s3://{strict_s3.bucket}", strict_s3.server.options()))
+    data = large_data(PART_SIZE + MiB)
+
+    await backend.write("small.txt", stream(b"hello"))
+    await backend.write("streamed.bin", chunked(data), len(data))
+    await backend.write("parts.bin", chunked(data))
+
+    assert await read_all(backend, "small.txt") == b"hello"
+    assert await read_all(backend, "streamed.bin") == data
+    assert await read_all(backend, "parts.bin") == data
 
 
 async def test_check_with_a_wrong_secret_says_the_credentials_were_refused(
