@@ -90,9 +90,10 @@ below), so absolute numbers are noisy; ratios from the same run are the figures 
 
 ## Set-up
 
-Both servers run in turn on this machine against the same PostgreSQL server (each on its own
-fresh database, created before and dropped after), with proxied artifacts to the same moto S3
-server started by the harness, driven by the same asyncio + aiohttp load generator
+Both servers run on this machine against the same PostgreSQL server (each on its own fresh
+database, created before and dropped after), measured in turn scenario by scenario (the other
+server idle meanwhile; the one that goes first alternates), with proxied artifacts to the same
+moto S3 server started by the harness, driven by the same asyncio + aiohttp load generator
 (`bench/load.py`, one process). Workers:
 
 {workers}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bench.scenarios.common import Measurement
 from bench.stats import median, ratio
 
-REFERENCE, CANDIDATE, CEILING = "mlflow", "berth", "s3"
+REFERENCE, CANDIDATE = "mlflow", "berth"
 HIGHER, LOWER, INFO = "higher", "lower", "info"
 
 # The figures shown for each scenario, and which way is better.
@@ -41,10 +41,13 @@ FIGURES: dict[str, list[tuple[str, str]]] = {
     "seeding": [("runs_per_s", HIGHER), ("client_util", INFO)],
     "search": [("p50_ms", LOWER), ("p99_ms", LOWER)],
     "history": [("fetch_s", LOWER), ("bulk_interval_ms", LOWER)],
-    "artifacts-raw-s3": [("raw_s3_up_mb_s", HIGHER), ("raw_s3_down_mb_s", HIGHER)],
     "artifacts": [
         ("up_mb_s", HIGHER),
         ("down_mb_s", HIGHER),
+        ("raw_s3_up_mb_s", INFO),
+        ("raw_s3_down_mb_s", INFO),
+        ("up_share_of_raw_s3", HIGHER),
+        ("down_share_of_raw_s3", HIGHER),
         ("peak_rss_up_max_mib", LOWER),
         ("peak_rss_up_total_mib", LOWER),
         ("peak_rss_down_max_mib", LOWER),
@@ -99,25 +102,8 @@ def aggregate(measured: Mapping[str, Sequence[Measurement]]) -> list[Row]:
         values = {server: round(median(v), 3) for server, v in by_server.items()}
         repeats = max(len(v) for v in by_server.values())
         rows.append(Row(scenario, variant, figure, better[(scenario, figure)], values, repeats))
-    rows.extend(_share_of_raw_s3(rows))
     order = {scenario: i for i, scenario in enumerate(FIGURES)}
     return sorted(rows, key=lambda row: order.get(row.scenario, len(order)))  # stable
-
-
-def _share_of_raw_s3(rows: Sequence[Row]) -> list[Row]:
-    """Each server's proxy rate as a share of the raw S3 rate of the same size."""
-    found = []
-    for row in rows:
-        if row.scenario != "artifacts" or row.figure not in ("up_mb_s", "down_mb_s"):
-            continue
-        raw = find(rows, "artifacts-raw-s3", row.variant, f"raw_s3_{row.figure}")
-        if raw is None:
-            continue
-        ceiling = raw.values.get(CEILING, math.nan)
-        shares = {server: round(ratio(v, ceiling), 3) for server, v in row.values.items()}
-        figure = row.figure.replace("_mb_s", "_share_of_raw_s3")
-        found.append(Row("artifacts", row.variant, figure, HIGHER, shares, row.repeats))
-    return found
 
 
 def find(rows: Iterable[Row], scenario: str, variant: str, figure: str) -> Row | None:
@@ -150,9 +136,8 @@ def table(rows: Sequence[Row]) -> str:
         "|---|---|---|---:|---:|---:|---|",
     ]
     for row in rows:
-        ceiling = row.values.get(CEILING, math.nan)  # raw S3: the same figure for both
-        mlflow = row.values.get(REFERENCE, ceiling)
-        berth = row.values.get(CANDIDATE, ceiling)
+        mlflow = row.values.get(REFERENCE, math.nan)
+        berth = row.values.get(CANDIDATE, math.nan)
         lines.append(
             f"| {row.scenario} | {row.variant} | {row.figure} | {_number(mlflow)} | "
             f"{_number(berth)} | {_ratio_text(row)} | {row.better} |"

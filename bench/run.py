@@ -16,6 +16,7 @@ import shlex
 import sys
 import time
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 
 from bench import document
@@ -23,8 +24,7 @@ from bench.config import QUICK, Sizes
 from bench.machine import facts, load_average
 from bench.profile import hot_functions, profiled
 from bench.report import aggregate, growth, json_lines, table
-from bench.scenarios import NAMES, selected
-from bench.scenarios.artifacts import raw_ceiling
+from bench.scenarios import NAMES, Scenario, selected
 from bench.scenarios.common import Context, Measurement
 from bench.servers import (
     BENCH_DIR,
@@ -128,23 +128,26 @@ def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-async def run_scenarios(ctx: Context) -> list[Measurement]:
-    found: list[Measurement] = []
-    for name, scenario in selected(ctx.scenarios):
-        started = time.monotonic()
-        log(f"{ctx.server.name}: {name} (load {load_average()})")
-        if ctx.profile:
-            with profiled(ctx.server.pid, ctx.server.name, name) as out:
-                measurements = await scenario(ctx)
-            for share, frame in hot_functions(out.read_text(), only=ctx.profile_filter):
-                log(f"  profile {share:6.1%}  {frame}")
-        else:
+async def run_scenario(ctx: Context, name: str, scenario: Scenario) -> list[Measurement]:
+    started = time.monotonic()
+    log(f"{ctx.server.name}: {name} (load {load_average()})")
+    if ctx.profile:
+        with profiled(ctx.server.pid, ctx.server.name, name) as out:
             measurements = await scenario(ctx)
-        for m in measurements:
-            log(f"  {m.scenario} [{m.variant}] #{m.repeat}: {m.values}")
-        log(f"{ctx.server.name}: {name} took {time.monotonic() - started:.0f} s")
-        found.extend(measurements)
-    return found
+        for share, frame in hot_functions(out.read_text(), only=ctx.profile_filter):
+            log(f"  profile {share:6.1%}  {frame}")
+    else:
+        measurements = await scenario(ctx)
+    for m in measurements:
+        log(f"  {m.scenario} [{m.variant}] #{m.repeat}: {m.values}")
+    log(f"{ctx.server.name}: {name} took {time.monotonic() - started:.0f} s")
+    return measurements
+
+
+def alternating(contexts: Sequence[Context], index: int) -> Sequence[Context]:
+    """The servers in the order they run the ``index``-th scenario: reversed every other
+    scenario, so that neither always goes first."""
+    return contexts if index % 2 == 0 else contexts[::-1]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -163,18 +166,23 @@ def main(argv: list[str] | None = None) -> None:
     machine = facts()
     measured: dict[str, list[Measurement]] = {}
     commands: dict[str, list[str]] = {}
-    with moto_s3() as s3:
-        if "artifacts" in names:
-            log(f"raw S3 ceiling, {sizes.artifact_mib} MiB x {sizes.repeats}")
-            measured["s3"] = asyncio.run(raw_ceiling(s3, sizes.artifact_mib, sizes.repeats))
+    with moto_s3() as s3, ExitStack() as running:
+        contexts: list[Context] = []
         for server_name in args.servers:
             spec = specs[server_name]
             log(f"starting {server_name} (workers: {spec.workers or 'default'})")
-            with run_server(spec, s3, args.keep_databases) as server:
-                commands[server_name] = server.command
-                ctx = Context(server, s3, sizes, names, log=log)
-                ctx.profile, ctx.profile_filter = args.profile, args.profile_filter
-                measured[server_name] = asyncio.run(run_scenarios(ctx))
+            server = running.enter_context(run_server(spec, s3, args.keep_databases))
+            commands[server_name] = server.command
+            ctx = Context(server, s3, sizes, names, log=log)
+            ctx.profile, ctx.profile_filter = args.profile, args.profile_filter
+            contexts.append(ctx)
+            measured[server_name] = []
+        # Scenario by scenario, each server in turn (the other one idle): both are measured
+        # minutes apart, not a whole run apart, on a machine whose speed drifts.
+        for index, (name, scenario) in enumerate(selected(names)):
+            for ctx in alternating(contexts, index):
+                found = asyncio.run(run_scenario(ctx, name, scenario))
+                measured[ctx.server.name].extend(found)
     machine["load average at end"] = load_average()
     minutes = (time.monotonic() - started) / 60
     rows = aggregate(measured)
