@@ -18,6 +18,7 @@ import time
 from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TypeVar
 
 from bench import document
 from bench.config import QUICK, Sizes
@@ -38,6 +39,7 @@ from bench.servers import (
 from bench.targets import evaluate
 
 SERVERS = ("mlflow", "berth")
+T = TypeVar("T")
 
 
 def _ints(text: str) -> tuple[int, ...]:
@@ -144,10 +146,10 @@ async def run_scenario(ctx: Context, name: str, scenario: Scenario) -> list[Meas
     return measurements
 
 
-def alternating(contexts: Sequence[Context], index: int) -> Sequence[Context]:
+def alternating(servers: Sequence[T], index: int) -> Sequence[T]:
     """The servers in the order they run the ``index``-th scenario: reversed every other
     scenario, so that neither always goes first."""
-    return contexts if index % 2 == 0 else contexts[::-1]
+    return servers if index % 2 == 0 else servers[::-1]
 
 
 def main(argv: list[str] | None = None) -> None:
