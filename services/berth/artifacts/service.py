@@ -80,10 +80,8 @@ class ArtifactService:
     async def upload(self, path: str, chunks: AsyncIterable[bytes], size: int | None = None) -> int:
         """Store ``chunks`` at ``path``; ``size`` is the byte count the client declared, if it
         did, and a stream that yields any other count stores nothing."""
-        artifact = _file_path(path)
-        if size is None:
-            return await self.backend.write(artifact, chunks)
-        return await self.backend.write(artifact, _declared(chunks, size), size)
+        checked = chunks if size is None else _declared(chunks, size)
+        return await self.backend.write(_file_path(path), checked, size)
 
     async def delete(self, path: str) -> None:
         await self.backend.delete(_file_path(path))
