@@ -12,7 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from berth.tracking.entities import DatasetInput, Metric, MetricPoint, Page, Run
+from berth.tracking.entities import DatasetInput, MetricPoint, Page
+from berth.tracking.run_rows import (
+    METRIC,
+    MODEL_INPUT,
+    MODEL_OUTPUT,
+    PARAM,
+    TAG,
+    StoredRun,
+)
 from berth.wire.json import json_number
 
 Document = dict[str, Any]
@@ -24,58 +32,63 @@ def paged(document: Document, page: Page[Any]) -> Document:
     return document
 
 
-def runs(items: Iterable[Run]) -> Document:
+def runs(items: Iterable[StoredRun]) -> Document:
     """A SearchRuns response's runs."""
     found = [run(r) for r in items]
     return {"runs": found} if found else {}
 
 
-def run(value: Run) -> Document:
-    info = value.info
-    info_document: Document = {
-        "run_uuid": info.run_id,
-        "experiment_id": info.experiment_id,
-        "user_id": info.user_id,
-        "status": info.status.value,
-        "start_time": info.start_time,
-        "artifact_uri": info.artifact_uri,
-        "lifecycle_stage": info.lifecycle_stage.value,
-        "run_id": info.run_id,
-        "run_name": info.run_name,
+def run(stored: StoredRun) -> Document:
+    """A run's document, straight from its rows (see :mod:`berth.tracking.run_rows`)."""
+    row = stored.row
+    info: Document = {
+        "run_uuid": row.run_id,
+        "experiment_id": str(row.experiment_id),
+        "user_id": row.user_id,
+        "status": row.status,
+        "start_time": row.start_time,
+        "artifact_uri": row.artifact_uri,
+        "lifecycle_stage": row.lifecycle_stage,
+        "run_id": row.run_id,
+        "run_name": row.name,
     }
-    if info.end_time is not None:
-        info_document["end_time"] = info.end_time
+    if row.end_time is not None:
+        info["end_time"] = row.end_time
+    metrics: list[Document] = []
+    params: list[Document] = []
+    tags: list[Document] = []
+    model_inputs: list[Document] = []
+    model_outputs: list[Document] = []
+    dataset_inputs: list[Document] = []
+    for _, kind, key, text_value, number, is_nan, timestamp, step in stored.children:
+        if kind == PARAM:
+            params.append({"key": key, "value": text_value})
+        elif kind == TAG:
+            tags.append({"key": key, "value": text_value})
+        elif kind == METRIC:
+            value = "NaN" if is_nan else json_number(number)
+            metrics.append({"key": key, "value": value, "timestamp": timestamp, "step": step})
+        elif kind == MODEL_OUTPUT:
+            model_outputs.append({"model_id": key, "step": step})
+        elif kind == MODEL_INPUT:
+            model_inputs.append({"model_id": key})
+        else:
+            dataset_inputs.append(dataset_input(stored.datasets[key]))
     data: Document = {}
-    if value.metrics:
-        data["metrics"] = [metric(m) for m in value.metrics]
-    if value.params:
-        data["params"] = [{"key": p.key, "value": p.value} for p in value.params]
-    if value.tags:
-        data["tags"] = [{"key": t.key, "value": t.value} for t in value.tags]
+    if metrics:
+        data["metrics"] = metrics
+    if params:
+        data["params"] = params
+    if tags:
+        data["tags"] = tags
     inputs: Document = {}
-    if value.dataset_inputs:
-        inputs["dataset_inputs"] = [dataset_input(d) for d in value.dataset_inputs]
-    if value.model_inputs:
-        inputs["model_inputs"] = [{"model_id": m} for m in value.model_inputs]
-    document: Document = {"info": info_document, "data": data, "inputs": inputs}
-    if value.model_outputs:
-        document["outputs"] = {
-            "model_outputs": [{"model_id": o.model_id, "step": o.step} for o in value.model_outputs]
-        }
-    return document
-
-
-def metric(value: Metric) -> Document:
-    document: Document = {
-        "key": value.key,
-        "value": json_number(value.value),
-        "timestamp": value.timestamp,
-        "step": value.step,
-    }
-    for name in ("run_id", "model_id", "dataset_name", "dataset_digest"):
-        extra = getattr(value, name)
-        if extra:
-            document[name] = extra
+    if dataset_inputs:
+        inputs["dataset_inputs"] = dataset_inputs
+    if model_inputs:
+        inputs["model_inputs"] = model_inputs
+    document: Document = {"info": info, "data": data, "inputs": inputs}
+    if model_outputs:
+        document["outputs"] = {"model_outputs": model_outputs}
     return document
 
 

@@ -265,7 +265,8 @@ class TrackingHandlers:
         )
         return DualResponse(
             message=lambda: _paged(
-                pb.SearchRuns.Response(runs=[convert.run_to_proto(r) for r in page.items]), page
+                pb.SearchRuns.Response(runs=[convert.run_to_proto(r.run()) for r in page.items]),
+                page,
             ),
             document=lambda: documents.paged(documents.runs(page.items), page),
         )

@@ -35,6 +35,7 @@ from berth.tracking.entities import (
 )
 from berth.tracking.locations import ArtifactLister, validate_artifact_location
 from berth.tracking.names import random_run_name
+from berth.tracking.run_rows import StoredRun
 from berth.tracking.store import TrackingStore
 
 SEARCH_MAX_RESULTS_DEFAULT = 1000
@@ -310,7 +311,7 @@ class TrackingService:
         max_results: int | None,
         order_by: Sequence[str],
         page_token: str | None,
-    ) -> Page[Run]:
+    ) -> Page[StoredRun]:
         limit = _max_results(max_results, SEARCH_MAX_RESULTS_DEFAULT)
         async with self._db.reads() as session:
             return await self._store.search_runs(

@@ -11,12 +11,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    CompoundSelect,
-    Float,
-    Select,
-    String,
     Subquery,
     and_,
     case,
@@ -24,21 +18,17 @@ from sqlalchemy import (
     func,
     insert,
     literal,
-    null,
     or_,
     select,
     text,
     true,
     tuple_,
-    union_all,
     update,
 )
-from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from berth.db.queries import (
-    Membership,
     by_key,
     dialect_insert,
     grouped,
@@ -67,6 +57,14 @@ from berth.tracking.entities import (
     Tag,
     ViewType,
 )
+from berth.tracking.run_rows import (
+    RunColumns,
+    StoredRun,
+    children_statement,
+    dataset_input_ids,
+    read_value,
+    run_info,
+)
 from berth.tracking.search import experiment_sql, logged_model_sql, page_token, run_sql
 from berth.tracking.search.grammar import (
     parse_experiment_filter,
@@ -80,15 +78,6 @@ from berth.tracking.search.grammar import (
 def _stored_value(value: float) -> tuple[float, bool]:
     """NaN is stored as 0 with ``is_nan`` set: SQLite would turn a NaN into NULL."""
     return (0.0, True) if value != value else (value, False)
-
-
-RunColumns = t.RunRow | Row[Any]
-"""A run's row: the mapped entity where it is read to be changed, or plain columns (same
-names) where runs are only read, which skips building ORM entities."""
-
-
-def _read_value(value: float, is_nan: bool) -> float:
-    return float("nan") if is_nan else value
 
 
 class SqlTrackingStore:
@@ -341,12 +330,12 @@ class SqlTrackingStore:
 
     async def get_run(self, session: AsyncSession, run_id: str) -> Run:
         row = await self._run_row(session, run_id)
-        return (await self._runs(session, [row]))[0]
+        return (await self._runs(session, [row]))[0].run()
 
     async def lock_run(self, session: AsyncSession, run_id: str) -> Run:
         """The run, with its row locked until the transaction ends (read-modify-write)."""
         row = await self._run_row(session, run_id, lock=True)
-        return (await self._runs(session, [row]))[0]
+        return (await self._runs(session, [row]))[0].run()
 
     async def update_run(
         self,
@@ -366,7 +355,7 @@ class SqlTrackingStore:
             await upsert_key_values(
                 session, t.RunTagRow, "run_id", run_id, {RUN_NAME_TAG: run_name}
             )
-        return _run_info(row)
+        return run_info(row)
 
     async def set_run_lifecycle(
         self, session: AsyncSession, run_id: str, stage: LifecycleStage, now: int
@@ -492,7 +481,7 @@ class SqlTrackingStore:
         max_results: int,
         order_by: Sequence[str],
         token: str | None,
-    ) -> Page[Run]:
+    ) -> Page[StoredRun]:
         comparisons = parse_run_filter(filter_string)
         order = parse_run_order_by(order_by)
         query_id = page_token.fingerprint(
@@ -723,17 +712,17 @@ class SqlTrackingStore:
                 f"The run {run_id} must be in the 'active' state. Current state is {stage}."
             )
 
-    async def _runs(self, session: AsyncSession, rows: Sequence[RunColumns]) -> list[Run]:
+    async def _runs(self, session: AsyncSession, rows: Sequence[RunColumns]) -> list[StoredRun]:
         """Runs with their data: everything they own comes from one statement
-        (``_run_children``) for all of them; datasets, which few runs have, only when some
-        of these runs have them."""
+        (``children_statement``) for all of them; datasets, which few runs have, only when
+        some of these runs have them."""
         ids = [row.run_id for row in rows]
         if not ids:
             return []
-        children = await grouped_rows(session, _run_children, ids)
-        input_ids = [c[2] for run_id in ids for c in children[run_id] if c[1] == _DATASET_INPUT]
+        children = await grouped_rows(session, children_statement, ids)
+        input_ids = [i for run_id in ids for i in dataset_input_ids(children[run_id])]
         datasets = await self._dataset_inputs(session, input_ids) if input_ids else {}
-        return [_run(row, children[row.run_id], datasets) for row in rows]
+        return [StoredRun(row, children[row.run_id], datasets) for row in rows]
 
     async def _dataset_inputs(
         self, session: AsyncSession, input_ids: Sequence[str]
@@ -944,7 +933,7 @@ class SqlTrackingStore:
         if run_ids is not None:
             statement = statement.where(t.RunRow.run_id.in_(run_ids))
         rows = await session.scalars(statement.order_by(t.RunRow.deleted_time, t.RunRow.run_id))
-        return [_run_info(row) for row in rows]
+        return [run_info(row) for row in rows]
 
     async def deleted_experiments(
         self,
@@ -1214,81 +1203,6 @@ SELECT lifecycle_stage FROM run
 )
 
 
-def _run_info(row: RunColumns) -> RunInfo:
-    return RunInfo(
-        run_id=row.run_id,
-        run_name=row.name,
-        experiment_id=str(row.experiment_id),
-        user_id=row.user_id,
-        status=RunStatus(row.status),
-        start_time=row.start_time,
-        end_time=row.end_time,
-        artifact_uri=row.artifact_uri,
-        lifecycle_stage=LifecycleStage(row.lifecycle_stage),
-    )
-
-
-_PARAM, _TAG, _METRIC, _MODEL_OUTPUT, _MODEL_INPUT, _DATASET_INPUT = "p", "t", "m", "o", "i", "d"
-
-
-def _run_children(member: Membership) -> CompoundSelect[*tuple[Any, ...]]:
-    """Everything the runs own, in one statement whose rows are (run_id, kind, key, text,
-    number, is_nan, timestamp, step): params and tags (key, text), latest metrics (key,
-    number, is_nan, timestamp, step), logged model outputs (model id as key, step) and inputs
-    (model id), and dataset inputs (input id). One statement where there were one per table:
-    each execution costs a round trip and SQLAlchemy's work per statement, which together
-    were most of the time a search page took."""
-    no_text, no_number = null().cast(String), null().cast(Float(precision=53))
-    no_flag, no_integer = null().cast(Boolean), null().cast(BigInteger)
-    m, o, i, d = t.LatestMetricRow, t.RunModelOutputRow, t.RunModelInputRow, t.InputRow
-
-    def owned(table: Any, kind: str, key: Any, *values: Any) -> Select[*tuple[Any, ...]]:
-        return select(table.run_id, literal(kind), key, *values).where(member(table.run_id))
-
-    nothing = (no_text, no_number, no_flag, no_integer, no_integer)
-    return union_all(
-        owned(t.ParamRow, _PARAM, t.ParamRow.key, t.ParamRow.value, *nothing[1:]),
-        owned(t.RunTagRow, _TAG, t.RunTagRow.key, t.RunTagRow.value, *nothing[1:]),
-        owned(m, _METRIC, m.key, no_text, m.value, m.is_nan, m.timestamp, m.step),
-        owned(o, _MODEL_OUTPUT, o.model_id, no_text, no_number, no_flag, no_integer, o.step),
-        owned(i, _MODEL_INPUT, i.model_id, *nothing),
-        owned(d, _DATASET_INPUT, d.input_id, *nothing),
-    )
-
-
-def _run(row: RunColumns, children: Sequence[Any], datasets: dict[str, DatasetInput]) -> Run:
-    """A run from its row and its rows of ``_run_children`` (unpacked by position: a Row's
-    attribute lookup costs several times a tuple's unpacking, and a page has over a thousand)."""
-    params: list[Param] = []
-    tags: list[Tag] = []
-    metrics: list[Metric] = []
-    model_inputs: list[str] = []
-    model_outputs: list[ModelOutput] = []
-    dataset_inputs: list[DatasetInput] = []
-    for _, kind, key, text_value, number, is_nan, timestamp, step in children:
-        if kind == _PARAM:
-            params.append(Param(key, text_value))
-        elif kind == _TAG:
-            tags.append(Tag(key, text_value))
-        elif kind == _METRIC:
-            metrics.append(Metric(key, _read_value(number, is_nan), timestamp, step))
-        elif kind == _MODEL_OUTPUT:
-            model_outputs.append(ModelOutput(key, step))
-        elif kind == _MODEL_INPUT:
-            model_inputs.append(key)
-        else:
-            dataset_inputs.append(datasets[key])
-    return Run(
-        info=_run_info(row),
-        metrics=tuple(metrics),
-        params=tuple(params),
-        tags=tuple(tags),
-        dataset_inputs=tuple(dataset_inputs),
-        model_inputs=tuple(model_inputs),
-        model_outputs=tuple(model_outputs),
-    )
-
-
 # History is read as plain rows: building ORM objects was most of a long history's cost.
 HISTORY_COLUMNS = (
     t.MetricRow.value,
@@ -1331,7 +1245,7 @@ def _metric(row: Any, *, with_run: bool = False) -> Metric:
     ``logged_model_metrics``, which has the same columns."""
     return Metric(
         key=row.key,
-        value=_read_value(row.value, row.is_nan),
+        value=read_value(row.value, row.is_nan),
         timestamp=row.timestamp,
         step=row.step,
         run_id=row.run_id if with_run else None,

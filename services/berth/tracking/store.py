@@ -29,6 +29,7 @@ from berth.tracking.entities import (
     Tag,
     ViewType,
 )
+from berth.tracking.run_rows import StoredRun
 
 
 class TrackingStore(Protocol):
@@ -152,7 +153,7 @@ class TrackingStore(Protocol):
         max_results: int,
         order_by: Sequence[str],
         token: str | None,
-    ) -> Page[Run]: ...
+    ) -> Page[StoredRun]: ...
 
     async def log_inputs(
         self,

@@ -1,15 +1,17 @@
 """The REST edge's documents for runs and metric histories are exactly what proto JSON makes
-of the gRPC edge's messages for the same entities."""
+of the gRPC edge's messages for the same data; a run's document is rendered from the rows
+the store read, the message from the entity those rows make."""
 
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from berth.proto import tracking_pb2 as pb
-from berth.tracking import convert, documents
+from berth.tracking import convert, documents, run_rows
 from berth.tracking.entities import (
     Dataset,
     DatasetInput,
@@ -24,6 +26,7 @@ from berth.tracking.entities import (
     RunStatus,
     Tag,
 )
+from berth.tracking.run_rows import StoredRun
 from berth.wire.json import message_to_dict
 
 
@@ -79,9 +82,64 @@ RUNS = {
 }
 
 
+def stored(run: Run) -> StoredRun:
+    """The rows the SQL store reads for ``run`` (``run_rows.children_statement``'s layout)."""
+    i = run.info
+    row = SimpleNamespace(
+        run_id=i.run_id,
+        name=i.run_name,
+        experiment_id=int(i.experiment_id),
+        user_id=i.user_id,
+        status=i.status.value,
+        start_time=i.start_time,
+        end_time=i.end_time,
+        artifact_uri=i.artifact_uri,
+        lifecycle_stage=i.lifecycle_stage.value,
+    )
+    none = (None, None, None, None, None)
+    children: list[tuple[Any, ...]] = [
+        *((i.run_id, run_rows.PARAM, p.key, p.value, *none[1:]) for p in run.params),
+        *((i.run_id, run_rows.TAG, t.key, t.value, *none[1:]) for t in run.tags),
+        *(
+            (i.run_id, run_rows.METRIC, m.key, None, *_stored(m.value), m.timestamp, m.step)
+            for m in run.metrics
+        ),
+        *(
+            (i.run_id, run_rows.MODEL_OUTPUT, o.model_id, *none[:4], o.step)
+            for o in run.model_outputs
+        ),
+        *((i.run_id, run_rows.MODEL_INPUT, m, *none) for m in run.model_inputs),
+        *(
+            (i.run_id, run_rows.DATASET_INPUT, f"in-{n}", *none)
+            for n in range(len(run.dataset_inputs))
+        ),
+    ]
+    datasets = {f"in-{n}": d for n, d in enumerate(run.dataset_inputs)}
+    return StoredRun(row, children, datasets)
+
+
+def _stored(value: float) -> tuple[float, bool]:
+    return (0.0, True) if math.isnan(value) else (value, False)
+
+
+@pytest.mark.parametrize("run", RUNS.values(), ids=RUNS.keys())
+def test_a_stored_runs_entity_is_the_run_its_rows_describe(run: Run) -> None:
+    made = stored(run).run()
+
+    assert (made.info, made.params, made.tags) == (run.info, run.params, run.tags)
+    assert [(m.key, m.timestamp, m.step) for m in made.metrics] == [
+        (m.key, m.timestamp, m.step) for m in run.metrics
+    ]
+    assert [str(m.value) for m in made.metrics] == [str(m.value) for m in run.metrics]
+    assert made.dataset_inputs == run.dataset_inputs
+    assert (made.model_inputs, made.model_outputs) == (run.model_inputs, run.model_outputs)
+
+
 @pytest.mark.parametrize("run", RUNS.values(), ids=RUNS.keys())
 def test_a_runs_document_is_proto_json_of_its_message(run: Run) -> None:
-    assert documents.run(run) == message_to_dict(convert.run_to_proto(run))
+    rows = stored(run)
+
+    assert documents.run(rows) == message_to_dict(convert.run_to_proto(rows.run()))
 
 
 @pytest.mark.parametrize("token", [None, "next"])
@@ -89,16 +147,11 @@ def test_a_runs_document_is_proto_json_of_its_message(run: Run) -> None:
 def test_a_search_pages_document_is_proto_json_of_its_response(
     count: int, token: str | None
 ) -> None:
-    page = Page(list(RUNS.values())[:count], token)
-    response = pb.SearchRuns.Response(runs=[convert.run_to_proto(r) for r in page.items])
+    page = Page([stored(r) for r in list(RUNS.values())[:count]], token)
+    response = pb.SearchRuns.Response(runs=[convert.run_to_proto(r.run()) for r in page.items])
     if token:
         response.next_page_token = token
     assert documents.paged(documents.runs(page.items), page) == message_to_dict(response)
-
-
-def test_a_metric_with_links_renders_them() -> None:
-    linked = Metric("acc", 0.5, 1, 2, "r", model_id="m", dataset_name="d", dataset_digest="x")
-    assert documents.metric(linked) == message_to_dict(convert.metric_to_proto(linked))
 
 
 POINTS: list[MetricPoint] = [

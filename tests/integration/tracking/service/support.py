@@ -182,9 +182,10 @@ class Tracking:
         max_results: int | None = None,
         page_token: str | None = None,
     ) -> Page[Run]:
-        return await self.service.search_runs(
+        page = await self.service.search_runs(
             experiment_ids, filter_string, view, max_results, order_by, page_token
         )
+        return Page([stored.run() for stored in page.items], page.next_page_token)
 
     async def search_names(
         self,
