@@ -107,8 +107,8 @@ Search data: the experiment's first {sizes.api_seed_max:,} runs are made through
 API as the mlflow client makes them (`runs/create`, then `runs/log-batch`; their rate is the
 `seeding` figure); runs past that are written in SQL into each server's own schema with the
 same shape (`bench/scenarios/bulk_runs.py`), because seeding 100,000 runs through mlflow
-server alone takes ~45 minutes here. After each stage the database is `ANALYZE`d, as
-autovacuum would do within a minute, for both servers alike.
+server alone takes ~45 minutes here. After each stage the database is `VACUUM ANALYZE`d,
+as autovacuum would do within a minute, for both servers alike.
 
 Sizes of this run. {reduced_note(sizes)}
 

@@ -120,8 +120,9 @@ class MetricRow(Base):
 class LatestMetricRow(Base):
     __tablename__ = "latest_metrics"
     __table_args__ = (
-        # Search ordered by a metric: the runs with that metric as a number, in value order.
-        Index("ix_latest_metrics_key_is_nan_value", "key", "is_nan", "value"),
+        # Search ordered by a metric: the runs with that metric as a number, in value order,
+        # read from the index alone where the table's pages are all-visible.
+        Index("ix_latest_metrics_key_is_nan_value_run", "key", "is_nan", "value", "run_id"),
     )
 
     run_id: Mapped[str] = mapped_column(_run_fk(), primary_key=True)

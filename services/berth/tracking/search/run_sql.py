@@ -73,7 +73,7 @@ def ordered_parts(
     other: each statement's rows all come before the next one's.
 
     Ordered by a metric first, the runs with that metric as a number are one join driven by
-    ``ix_latest_metrics_key_is_nan_value``: the database walks the index in the requested
+    ``ix_latest_metrics_key_is_nan_value_run``: the database walks the index in the requested
     direction and stops after a page, whatever the size of the experiment. The runs where the
     metric is NaN, then those without it, follow as their own statements, only read when a
     page reaches them. Any other order is a single statement.

@@ -1,5 +1,5 @@
 """On PostgreSQL, a run search filtered on a metric and a param and ordered by another metric
-walks ``ix_latest_metrics_key_is_nan_value`` and stops after a page: the statement the real
+walks ``ix_latest_metrics_key_is_nan_value_run`` and stops after a page: the statement the real
 search runs is explained on an experiment seeded like the benchmark's, analysed."""
 
 from __future__ import annotations
@@ -77,15 +77,12 @@ async def _plan_of_search(uri: str, search: Callable[[], Awaitable[object]]) -> 
         await engine.dispose()
 
 
-@pytest.mark.parametrize("direction", ["DESC", "ASC"])
-async def test_filter_and_order_by_a_metric_walk_the_metric_index(
-    tracking: Tracking, tracking_database_uri: str, direction: str
-) -> None:
-    experiment_id = await tracking.experiment()
-    await _seed(tracking_database_uri, experiment_id)
-
-    plan = await _plan_of_search(
-        tracking_database_uri,
+async def _plan_of_benchmark_search(
+    tracking: Tracking, uri: str, experiment_id: str, direction: str
+) -> str:
+    """The plan of the benchmark's filter + order search, ordered by ``m2`` in ``direction``."""
+    return await _plan_of_search(
+        uri,
         lambda: tracking.service.search_runs(
             [experiment_id],
             "metrics.m1 > 0.5 and params.p1 = 'x'",
@@ -96,6 +93,36 @@ async def test_filter_and_order_by_a_metric_walk_the_metric_index(
         ),
     )
 
-    assert "ix_latest_metrics_key_is_nan_value" in plan, plan
+
+@pytest.mark.parametrize("direction", ["DESC", "ASC"])
+async def test_filter_and_order_by_a_metric_walk_the_metric_index(
+    tracking: Tracking, tracking_database_uri: str, direction: str
+) -> None:
+    experiment_id = await tracking.experiment()
+    await _seed(tracking_database_uri, experiment_id)
+
+    plan = await _plan_of_benchmark_search(
+        tracking, tracking_database_uri, experiment_id, direction
+    )
+
+    assert "ix_latest_metrics_key_is_nan_value_run" in plan, plan
     assert "Seq Scan" not in plan, plan
     assert "Limit" in plan.splitlines()[0], plan
+
+
+async def test_once_vacuumed_the_metric_walk_reads_the_index_alone(
+    tracking: Tracking, tracking_database_uri: str
+) -> None:
+    experiment_id = await tracking.experiment()
+    await _seed(tracking_database_uri, experiment_id)
+    engine = create_engine(tracking_database_uri)
+    try:
+        async with engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await autocommit.exec_driver_sql("VACUUM ANALYZE latest_metrics")
+    finally:
+        await engine.dispose()
+
+    plan = await _plan_of_benchmark_search(tracking, tracking_database_uri, experiment_id, "DESC")
+
+    assert "Index Only Scan Backward using ix_latest_metrics_key_is_nan_value_run" in plan, plan
