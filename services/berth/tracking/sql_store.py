@@ -487,15 +487,11 @@ class SqlTrackingStore:
         query_id = page_token.fingerprint(
             "runs", sorted(experiment_ids), filter_string, view_type, order_by
         )
-        ids = [experiment_key(e) for e in experiment_ids]
-        runs = (
-            select(t.RunRow.__table__)
-            .where(t.RunRow.experiment_id.in_(ids))
-            .where(t.RunRow.lifecycle_stage.in_(view_type.stages()))
-            .where(*run_sql.compile_filter(comparisons))
+        parts, values = run_sql.page_statements(
+            [experiment_key(e) for e in experiment_ids], view_type.stages(), comparisons, order
         )
         rows, next_token = await page_token.page_of_parts(
-            session, run_sql.ordered_parts(runs, order), query_id, token, max_results
+            session, parts, values, query_id, token, max_results
         )
         return Page(await self._runs(session, rows), next_token)
 

@@ -16,7 +16,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, bindparam
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from berth.errors import invalid
@@ -130,25 +130,35 @@ async def page_of(
     return rows[:max_results], encode(offset + max_results, query_id)
 
 
+PAGE_OFFSET, PAGE_LIMIT = "page_offset", "page_limit"
+
+
+def pageable(statement: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
+    """``statement`` with its OFFSET and LIMIT as parameters, for :func:`page_of_parts`: the
+    same statement object then serves every page, and SQLAlchemy keys and compiles it once."""
+    return statement.offset(bindparam(PAGE_OFFSET)).limit(bindparam(PAGE_LIMIT))
+
+
 async def page_of_parts(
     session: AsyncSession,
     parts: Sequence[Select[*tuple[Any, ...]]],
+    values: dict[str, Any],
     query_id: str,
     token: str | None,
     max_results: int,
 ) -> tuple[list[Any], str | None]:
-    """One page of the rows of ``parts`` read one after the other, as if they were one
-    ordered statement, and the token of the next page. A part is only queried when the
-    page reaches it; the token records the part and the offset within it where the next
-    page starts."""
+    """One page of the rows of ``parts`` (:func:`pageable` statements, run with ``values``)
+    read one after the other, as if they were one ordered statement, and the token of the
+    next page. A part is only queried when the page reaches it; the token records the part
+    and the offset within it where the next page starts."""
     part, offset = position(token, query_id, len(parts))
     wanted = max_results + 1
     rows: list[Any] = []
     where: list[tuple[int, int]] = []
     for index in range(part, len(parts)):
         start = offset if index == part else 0
-        statement = parts[index].offset(start).limit(wanted - len(rows))
-        found = list(await session.execute(statement))
+        window = {PAGE_OFFSET: start, PAGE_LIMIT: wanted - len(rows)}
+        found = list(await session.execute(parts[index], values | window))
         where.extend((index, start + n) for n in range(len(found)))
         rows.extend(found)
         if len(rows) == wanted:

@@ -9,13 +9,16 @@ from sqlalchemy import ColumnElement, case, false, true
 from berth.tracking.search.grammar import Comparison
 
 
-def compare(column: Any, comparison: Comparison) -> ColumnElement[bool]:
-    """``column <op> value`` for one parsed comparison.
+def compare(column: Any, comparison: Comparison, value: Any = None) -> ColumnElement[bool]:
+    """``column <op> value`` for one parsed comparison. ``value``, where given, stands in for
+    the comparison's own: a bound parameter (a tuple of them for a list), for statements
+    built once and run with many values.
 
     LIKE is case-sensitive on both databases (SQLite connections set ``case_sensitive_like``);
     ILIKE is case-insensitive everywhere.
     """
-    op, value = comparison.op, comparison.value
+    op = comparison.op
+    value = comparison.value if value is None else value
     if op == "IS NULL":
         return column.is_(None)  # type: ignore[no-any-return]
     if op == "IS NOT NULL":
