@@ -81,9 +81,14 @@ def dataset_input_ids(children: Sequence[ChildRow]) -> list[str]:
     return [child[2] for child in children if child[1] == DATASET_INPUT]
 
 
+def stored_value(value: float) -> tuple[float, bool]:
+    """A metric value as stored: (value, is_nan). NaN is stored as 0 with ``is_nan`` set:
+    SQLite would turn a NaN into NULL."""
+    return (0.0, True) if value != value else (value, False)
+
+
 def read_value(value: float, is_nan: bool) -> float:
-    """A stored metric value: NaN is stored as 0 with ``is_nan`` set (SQLite would turn a
-    NaN into NULL)."""
+    """A metric value from its stored form (:func:`stored_value`)."""
     return float("nan") if is_nan else value
 
 

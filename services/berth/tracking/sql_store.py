@@ -64,6 +64,7 @@ from berth.tracking.run_rows import (
     dataset_input_ids,
     read_value,
     run_info,
+    stored_value,
 )
 from berth.tracking.search import experiment_sql, logged_model_sql, page_token, run_sql
 from berth.tracking.search.grammar import (
@@ -73,11 +74,6 @@ from berth.tracking.search.grammar import (
     parse_run_filter,
     parse_run_order_by,
 )
-
-
-def _stored_value(value: float) -> tuple[float, bool]:
-    """NaN is stored as 0 with ``is_nan`` set: SQLite would turn a NaN into NULL."""
-    return (0.0, True) if value != value else (value, False)
 
 
 class SqlTrackingStore:
@@ -1066,7 +1062,7 @@ def _metric_rows(run_id: str, metrics: Sequence[Metric]) -> list[dict[str, Any]]
     rows in the same order and cannot deadlock each other on PostgreSQL."""
     rows = []
     for metric in metrics:
-        value, is_nan = _stored_value(metric.value)
+        value, is_nan = stored_value(metric.value)
         rows.append(
             {
                 "run_id": run_id,

@@ -101,7 +101,15 @@ def stored(run: Run) -> StoredRun:
         *((i.run_id, run_rows.PARAM, p.key, p.value, *none[1:]) for p in run.params),
         *((i.run_id, run_rows.TAG, t.key, t.value, *none[1:]) for t in run.tags),
         *(
-            (i.run_id, run_rows.METRIC, m.key, None, *_stored(m.value), m.timestamp, m.step)
+            (
+                i.run_id,
+                run_rows.METRIC,
+                m.key,
+                None,
+                *run_rows.stored_value(m.value),
+                m.timestamp,
+                m.step,
+            )
             for m in run.metrics
         ),
         *(
@@ -116,10 +124,6 @@ def stored(run: Run) -> StoredRun:
     ]
     datasets = {f"in-{n}": d for n, d in enumerate(run.dataset_inputs)}
     return StoredRun(row, children, datasets)
-
-
-def _stored(value: float) -> tuple[float, bool]:
-    return (0.0, True) if math.isnan(value) else (value, False)
 
 
 @pytest.mark.parametrize("run", RUNS.values(), ids=RUNS.keys())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, not_, or_, select
@@ -31,9 +32,11 @@ _ATTRIBUTES: dict[str, Any] = {
     "end_time": t.RunRow.end_time,
 }
 
-_Shape = tuple[tuple[Comparison, ...], tuple[OrderKey, ...]]
-"""A search without its values: each comparison's value is replaced by its arity (None for
-none, -1 for one value, n for a list of n)."""
+_Arity = int | None
+"""How many values a comparison has: None for none (IS NULL), -1 for one, n for a list of n."""
+
+_Shape = tuple[tuple[tuple[Comparison, _Arity], ...], tuple[OrderKey, ...]]
+"""A search without its values: each comparison, its value taken out, with its arity."""
 
 
 def page_statements(
@@ -51,34 +54,34 @@ def page_statements(
     computing SQLAlchemy's cache key of it took about a fifth of a search page's time, and
     a kept statement's key is computed once."""
     values: dict[str, Any] = {"experiment_ids": list(experiment_ids), "stages": list(stages)}
-    shaped: list[Comparison] = []
+    shaped: list[tuple[Comparison, _Arity]] = []
     for index, c in enumerate(comparisons):
+        arity: _Arity = None
         if isinstance(c.value, tuple):
             values |= {f"value_{index}_{n}": v for n, v in enumerate(c.value)}
-            arity: int | None = len(c.value)
+            arity = len(c.value)
         elif c.value is not None:
             values[f"value_{index}"] = c.value
             arity = -1
-        else:
-            arity = None
-        shaped.append(Comparison(c.kind, c.key, c.op, arity))
+        shaped.append((replace(c, value=None), arity))
     return _statements((tuple(shaped), tuple(keys))), values
 
 
 @functools.lru_cache(maxsize=256)
 def _statements(shape: _Shape) -> tuple[Select[*tuple[Any, ...]], ...]:
     comparisons, keys = shape
+    conditions = (_condition(c, _stand_in(i, arity)) for i, (c, arity) in enumerate(comparisons))
     runs = (
         select(t.RunRow.__table__)
         .where(t.RunRow.experiment_id.in_(bindparam("experiment_ids", expanding=True)))
         .where(t.RunRow.lifecycle_stage.in_(bindparam("stages", expanding=True)))
-        .where(*(_condition(c, _stand_in(index, c.value)) for index, c in enumerate(comparisons)))
+        .where(*conditions)
     )
     return tuple(pageable(part) for part in ordered_parts(runs, keys))
 
 
-def _stand_in(index: int, arity: Any) -> Any:
-    """The parameters standing in for comparison ``index``'s value of ``arity``."""
+def _stand_in(index: int, arity: _Arity) -> Any:
+    """The parameters standing in for the value of comparison ``index``."""
     if arity is None:
         return None
     if arity < 0:
