@@ -32,7 +32,7 @@ CHUNK = 8 * MIB
 ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts"
 URL_LIFETIME_S = 3600
 RAW_PREFIX = "raw/"
-PUT_BUDGET_S = 30.0
+PUT_BUDGET_S = 60.0
 GET_BUDGET_S = 10.0
 
 
