@@ -9,9 +9,9 @@ file and a single ``GET``. Each repeat takes raw and proxied PUTs in turns, then
 proxied GETs in turns, and reports the proxy's share of the ceiling from the medians of each,
 so that both see the same machine: on shared cores, and with moto's PUT spent mostly in page
 faults on the fresh memory it copies each body into, a rate moves 3x from one transfer to the
-next (1 GiB raw PUTs took 37 to 220 MB/s in one run). Measuring
-the ceiling with another client (boto3's threaded multipart transfers, say) would compare
-clients as much as the proxy."""
+next (1 GiB raw PUTs took 37 to 220 MB/s in one run). Measuring the ceiling with another
+client (boto3's threaded multipart transfers, say) would compare clients as much as the
+proxy."""
 
 from __future__ import annotations
 
@@ -103,7 +103,7 @@ async def _in_turns(
     clock: Callable[[], float] = time.monotonic,
 ) -> tuple[float, float]:
     """Median seconds of the raw and of the proxied transfer, taken in turns (raw first) for
-    ``budget_s``, at least one of each: the same transfer varies 2x back to back here."""
+    ``budget_s``, at least one of each: the same transfer varies up to 3x back to back here."""
     raw_times: list[float] = []
     proxied_times: list[float] = []
     deadline = clock() + budget_s
