@@ -11,15 +11,21 @@ so that both see the same machine: on shared cores, and with moto's PUT spent mo
 faults on the fresh memory it copies each body into, a rate moves 3x from one transfer to the
 next (1 GiB raw PUTs took 37 to 220 MB/s in one run). Measuring the ceiling with another
 client (boto3's threaded multipart transfers, say) would compare clients as much as the
-proxy."""
+proxy.
+
+GETs also report the time to the first byte of the body and the rate after it: moto reads a
+whole object into memory before it sends a byte (~0.7 s per GiB here), time that the raw and
+the proxied GET spend alike; the rate after it is what the proxy relays against what the
+endpoint streams."""
 
 from __future__ import annotations
 
 import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from bench.load import Client
 from bench.memory import reset_peaks, tree_memory
@@ -55,17 +61,31 @@ async def _put(client: Client, url: str, size: int) -> float:
     return time.perf_counter() - started
 
 
-async def _get(client: Client, url: str, size: int) -> float:
-    """Seconds to GET ``url`` in one request, which must answer ``size`` bytes."""
-    received = 0
+@dataclass(frozen=True)
+class GetTiming:
+    """One GET: seconds in all, and until the first bytes of the body arrived (what the
+    endpoint spent before streaming: moto reads a whole object into memory first)."""
+
+    seconds: float
+    first_byte_s: float
+
+    def stream_mib_s(self, size: int) -> float:
+        """The rate once the body flowed."""
+        return size / MIB / (self.seconds - self.first_byte_s)
+
+
+async def _get(client: Client, url: str, size: int) -> GetTiming:
+    """``url`` fetched in one request, which must answer ``size`` bytes."""
     started = time.perf_counter()
     async with client.session.get(url) as response:
         response.raise_for_status()
+        received = len(await response.content.readany())
+        first_byte = time.perf_counter() - started
         async for chunk in response.content.iter_chunked(CHUNK):
             received += len(chunk)
     if received != size:
         raise RuntimeError(f"downloaded {received} of {size} bytes")
-    return time.perf_counter() - started
+    return GetTiming(time.perf_counter() - started, first_byte)
 
 
 def _delete_prefix(s3: S3Endpoint, prefix: str) -> None:
@@ -93,24 +113,33 @@ def _presigned(s3: S3Endpoint) -> tuple[str, str]:
     )
 
 
-Transfer = Callable[[], Awaitable[float]]
+Timing = TypeVar("Timing")
 
 
 async def _in_turns(
-    raw: Transfer,
-    proxied: Transfer,
+    raw: Callable[[], Awaitable[Timing]],
+    proxied: Callable[[], Awaitable[Timing]],
     budget_s: float,
     clock: Callable[[], float] = time.monotonic,
-) -> tuple[float, float]:
-    """Median seconds of the raw and of the proxied transfer, taken in turns (raw first) for
-    ``budget_s``, at least one of each: the same transfer varies up to 3x back to back here."""
-    raw_times: list[float] = []
-    proxied_times: list[float] = []
+) -> tuple[list[Timing], list[Timing]]:
+    """The raw and the proxied transfer's timings, taken in turns (raw first) for ``budget_s``,
+    at least one of each: the same transfer varies up to 3x back to back here, so each side
+    is summed up by its own median."""
+    raw_timings: list[Timing] = []
+    proxied_timings: list[Timing] = []
     deadline = clock() + budget_s
-    while not proxied_times or clock() < deadline:
-        raw_times.append(await raw())
-        proxied_times.append(await proxied())
-    return median(raw_times), median(proxied_times)
+    while not proxied_timings or clock() < deadline:
+        raw_timings.append(await raw())
+        proxied_timings.append(await proxied())
+    return raw_timings, proxied_timings
+
+
+def _downloads(size: int, gets: list[GetTiming], prefix: str = "") -> dict[str, float]:
+    """Medians of the downloads' first-byte times and of their rates once the body flowed."""
+    return {
+        f"{prefix}down_first_byte_s": round(median([g.first_byte_s for g in gets]), 3),
+        f"{prefix}down_stream_mb_s": round(median([g.stream_mib_s(size) for g in gets]), 1),
+    }
 
 
 async def artifacts(ctx: Context) -> list[Measurement]:
@@ -123,23 +152,28 @@ async def artifacts(ctx: Context) -> list[Measurement]:
         async with Client(ctx.s3.url) as raw, ctx.client() as client:
             cpu, started = time.process_time(), time.perf_counter()
             reset_peaks(pid)
-            raw_up, up = await _in_turns(
+            raw_puts, puts = await _in_turns(
                 partial(_put, raw, raw_put, size), partial(_put, client, url, size), PUT_BUDGET_S
             )
             peak_up = tree_memory(pid, "VmHWM")
             reset_peaks(pid)
-            raw_down, down = await _in_turns(
+            raw_gets, gets = await _in_turns(
                 partial(_get, raw, raw_get, size), partial(_get, client, url, size), GET_BUDGET_S
             )
             peak_down = tree_memory(pid, "VmHWM")
             cpu, wall = time.process_time() - cpu, time.perf_counter() - started
         _delete_prefix(ctx.s3, RAW_PREFIX)
         _delete_prefix(ctx.s3, f"{ctx.server.name}/bench/")
+        raw_up, up = median(raw_puts), median(puts)
+        raw_down = median([g.seconds for g in raw_gets])
+        down = median([g.seconds for g in gets])
         values = {
             **_rates(size, up, down),
             **_rates(size, raw_up, raw_down, prefix="raw_s3_"),
             "up_share_of_raw_s3": round(raw_up / up, 3),
             "down_share_of_raw_s3": round(raw_down / down, 3),
+            **_downloads(size, gets),
+            **_downloads(size, raw_gets, prefix="raw_s3_"),
             **peak_up.facts("peak_rss_up"),
             **peak_down.facts("peak_rss_down"),
             "client_cpu_s": round(cpu, 2),

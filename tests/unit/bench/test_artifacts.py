@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from bench.scenarios.artifacts import Transfer, _in_turns
+from collections.abc import Awaitable, Callable
+
+from bench.scenarios.artifacts import MIB, GetTiming, _downloads, _in_turns
+
+Transfer = Callable[[], Awaitable[float]]
 
 
 class Timeline:
@@ -43,14 +47,28 @@ async def test_one_turn_each_is_taken_even_when_the_first_outlasts_the_budget() 
     raw = timeline.transfer("raw", [50.0])
     proxied = timeline.transfer("proxied", [80.0])
 
-    assert await _in_turns(raw, proxied, budget_s=10.0, clock=timeline.clock) == (50.0, 80.0)
+    assert await _in_turns(raw, proxied, budget_s=10.0, clock=timeline.clock) == ([50.0], [80.0])
 
 
-async def test_each_side_is_the_median_of_its_own_turns() -> None:
+async def test_each_side_keeps_its_own_timings_in_the_order_taken() -> None:
     timeline = Timeline()
     raw = timeline.transfer("raw", [3.0, 1.0, 2.0])
     proxied = timeline.transfer("proxied", [9.0, 4.0, 5.0])
 
-    medians = await _in_turns(raw, proxied, budget_s=24.0, clock=timeline.clock)
+    timings = await _in_turns(raw, proxied, budget_s=24.0, clock=timeline.clock)
 
-    assert medians == (2.0, 5.0)
+    assert timings == ([3.0, 1.0, 2.0], [9.0, 4.0, 5.0])
+
+
+def test_a_get_streams_at_its_size_over_the_time_after_its_first_byte() -> None:
+    get = GetTiming(seconds=1.5, first_byte_s=0.5)
+
+    assert get.stream_mib_s(512 * MIB) == 512.0
+
+
+def test_downloads_report_the_median_first_byte_and_stream_rate_under_a_prefix() -> None:
+    gets = [GetTiming(1.0, 0.5), GetTiming(3.0, 1.0), GetTiming(2.0, 1.5)]
+
+    figures = _downloads(100 * MIB, gets, prefix="raw_s3_")
+
+    assert figures == {"raw_s3_down_first_byte_s": 1.0, "raw_s3_down_stream_mb_s": 200.0}
