@@ -12,14 +12,18 @@ Kubernetes):
    with the bucket;
 3. run the migration hook Job's container, then each Deployment's init containers and
    container, with the container's args and the env it would get (literal values, the
-   rendered ConfigMaps and Secrets); every Service name is mapped to a loopback port;
+   rendered ConfigMaps and Secrets); every Service name is mapped to a loopback port, and a
+   container that declares a grpc port gets one of its own, whose grpc.health.v1 must answer
+   SERVING;
 4. run the gateway's rendered nginx.conf with a real nginx (upstreams, listen port and temp
    paths rewritten);
 5. through the gateway URL: the `helm test` Pod's smoke script, then the released mlflow client
    (client.py): a run with a file and an sklearn model, registered and loaded; artifacts-only
    mode moves files with the artifact repository. In proxied mode the client has no S3
    credentials, and the artifact pods' /metrics must show that the bytes went through them;
-   in direct mode the client writes to S3 itself.
+   in direct mode the client writes to S3 itself;
+6. where there are runs, a run deleted through the gateway, then the gc CronJob's container
+   once: it must delete that run for good.
 
 Exits 0 and prints "local check passed" when every step worked.
 """
@@ -29,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import json
 import os
 import re
 import shutil
@@ -49,9 +54,13 @@ from typing import Any
 
 import asyncpg
 import boto3
+import grpc
 import helm_python as helm
 import yaml
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+SERVING_STATUS = health_pb2.HealthCheckResponse.ServingStatus
+SERVING = health_pb2.HealthCheckResponse.SERVING
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 CHART = REPO / "charts" / "berth"
@@ -102,6 +111,7 @@ def render(mode: str) -> list[dict[str, Any]]:
                 "existingSecret": "berth-s3",
             },
             "tests": {"pipInstall": ""},
+            "gc": {"enabled": mode != "artifactsOnly", "olderThan": ""},
         },
     )
     with helm.Chart.load(str(CHART)) as chart:
@@ -254,6 +264,15 @@ def fetch(url: str) -> str:
         return text
 
 
+def post_json(url: str, body: dict[str, Any]) -> dict[str, Any]:
+    request = urllib.request.Request(
+        url, json.dumps(body).encode(), {"Content-Type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        answer: dict[str, Any] = json.loads(response.read())
+        return answer
+
+
 # --- what the cluster provides -----------------------------------------------------------------
 
 
@@ -349,8 +368,11 @@ def start_deployments(
     processes: Processes,
     ports: dict[str, int],
     scratch: Path,
-) -> None:
+) -> dict[str, int]:
+    """Start each Berth Deployment's container; the loopback gRPC port of those that declare
+    one (every pod would have the chart's port to itself; here they share one host)."""
     started: list[tuple[Process, str, dict[str, str]]] = []
+    grpc_ports: dict[str, int] = {}
     for deployment in cluster.of_kind("Deployment"):
         name = component(deployment)
         if name == "gateway":
@@ -361,14 +383,14 @@ def start_deployments(
             processes.run(f"{name}-init-{init['name']}", berth_command(init), env, timeout=60)
             log(f"{name}: init container {init['name']} ({' '.join(init['args'])}) done")
         container = spec["containers"][0]
+        if any(port["name"] == "grpc" for port in container["ports"]):
+            grpc_ports[name] = free_port()
         env = {
             **base_env(scratch),
             **cluster.environment(container),
             "BERTH_HOST": "127.0.0.1",
             "BERTH_PORT": str(ports[name]),
-            # Every pod would have 50051 to itself; here they share one host (and the chart
-            # does not expose gRPC yet).
-            "BERTH_GRPC_PORT": "0",
+            "BERTH_GRPC_PORT": str(grpc_ports.get(name, 0)),
         }
         command = berth_command(container)
         log(f"{name}: {' '.join(command[1:])} on 127.0.0.1:{ports[name]}")
@@ -379,6 +401,21 @@ def start_deployments(
     for process, url, headers in started:
         wait_http(url, process, headers)
         log(f"{process.name}: ready ({url})")
+    return grpc_ports
+
+
+def check_grpc_health(grpc_ports: dict[str, int]) -> None:
+    """Each service's gRPC port answers the standard health check with SERVING."""
+    for name, port in grpc_ports.items():
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = health_pb2_grpc.HealthStub(channel)
+            try:
+                status = stub.Check(health_pb2.HealthCheckRequest(), timeout=10).status
+            except grpc.RpcError as exc:
+                raise CheckFailed(f"{name}: gRPC health check failed: {exc}") from exc
+        if status != SERVING:
+            raise CheckFailed(f"{name}: gRPC health is {SERVING_STATUS.Name(status)}")
+        log(f"{name}: gRPC health SERVING on 127.0.0.1:{port}")
 
 
 def start_gateway(
@@ -467,6 +504,24 @@ def run_client(
             log(f"client {line}")
 
 
+def run_gc_job(cluster: Cluster, processes: Processes, scratch: Path, gateway: str) -> None:
+    """The gc CronJob's container, once, after a run was deleted through the gateway: it must
+    delete that run for good."""
+    api = f"{gateway}/api/2.0/mlflow"
+    name = f"local-check-gc-{uuid.uuid4().hex[:8]}"
+    experiment = post_json(f"{api}/experiments/create", {"name": name})["experiment_id"]
+    run = post_json(f"{api}/runs/create", {"experiment_id": experiment})["run"]["info"]["run_id"]
+    post_json(f"{api}/runs/delete", {"run_id": run})
+    cron_job = cluster.of_kind("CronJob")[0]
+    container = cron_job["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
+    env = {**base_env(scratch), **cluster.environment(container)}
+    job = f"cronjob-{cron_job['metadata']['name']}"
+    output = processes.run(job, berth_command(container), env, timeout=120)
+    if f"Run with ID {run} has been permanently deleted." not in output:
+        raise CheckFailed(f"the gc job did not delete run {run}:\n{output}")
+    log(f"CronJob {cron_job['metadata']['name']}: {output.strip().splitlines()[-1]}")
+
+
 def check_bytes_went_through_the_artifact_service(ports: dict[str, int]) -> None:
     uploads = re.compile(
         r'berth_http_requests_total\{method="PUT",'
@@ -513,7 +568,7 @@ def main() -> int:
                 cluster.hosts[DB_HOST] = admin.split("@", 1)[1].split("/", 1)[0]
             ports = map_services(cluster)
             run_migration_job(cluster, processes, scratch)
-            start_deployments(cluster, processes, ports, scratch)
+            check_grpc_health(start_deployments(cluster, processes, ports, scratch))
             gateway = start_gateway(cluster, processes, ports, scratch)
             run_helm_test(cluster, processes, scratch)
             run_client(mode, gateway, s3_address, processes, scratch)
@@ -523,6 +578,8 @@ def main() -> int:
             if not any(k.endswith("weights.bin") for k in keys):
                 raise CheckFailed(f"no artifact landed in s3://{BUCKET}: {keys}")
             log(f"s3://{BUCKET} holds {len(keys)} objects, the client's file among them")
+            if mode != "artifactsOnly":
+                run_gc_job(cluster, processes, scratch, gateway)
             processes.stop()
     except CheckFailed as exc:
         processes.stop()

@@ -110,12 +110,15 @@ class Release:
         return {location: upstreams[name] for location, name in routes}
 
     def pod_specs(self) -> list[tuple[str, dict[str, Any]]]:
-        """Every pod this release can start: workloads, hook Jobs and the test Pod."""
+        """Every pod this release can start: workloads, hook Jobs, CronJobs' Jobs and the
+        test Pod."""
         specs = []
         for doc in self.documents:
             name = f"{doc['kind']}/{doc['metadata']['name']}"
             if doc["kind"] in {"Deployment", "StatefulSet", "Job"}:
                 specs.append((name, doc["spec"]["template"]["spec"]))
+            elif doc["kind"] == "CronJob":
+                specs.append((name, doc["spec"]["jobTemplate"]["spec"]["template"]["spec"]))
             elif doc["kind"] == "Pod":
                 specs.append((name, doc["spec"]))
         return specs

@@ -100,6 +100,11 @@ CONTRADICTIONS: dict[str, tuple[str | None, dict[str, Any], str]] = {
         {"database": {"uri": "postgresql://d/b"}},
         "artifacts.mode=artifactsOnly keeps no records",
     ),
+    "gc without runs": (
+        "artifactsOnly",
+        {"gc": {"enabled": True}},
+        "artifacts.mode=artifactsOnly keeps none",
+    ),
     "sqlite database": (
         "proxied",
         {"database": {"existingSecret": "", "uri": "sqlite:///mlflow.db"}},

@@ -26,6 +26,7 @@ EDGE_CASES: dict[str, tuple[str, dict[str, Any]]] = {
             "networkPolicy": {"enabled": True, "gatewayFrom": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]},
             "metrics": {"serviceMonitor": {"enabled": True}},
             "server": {"allowedHosts": "berth.example.com"},
+            "gc": {"enabled": True},
         },
     ),
     "proxied-ingress": ("proxied", {"ingress": {"enabled": True, "className": "nginx"}}),
@@ -54,6 +55,7 @@ EDGE_CASES: dict[str, tuple[str, dict[str, Any]]] = {
         "direct",
         {"tracking": {"replicas": 1}, "registry": {"enabled": False}, "tests": {"enabled": False}},
     ),
+    "direct-gc-no-grpc": ("direct", {"gc": {"enabled": True}, "server": {"grpcPort": 0}}),
 }
 CASES = {**{mode: (mode, {}) for mode in MODES}, **EDGE_CASES}
 

@@ -14,6 +14,7 @@ EVERYTHING_ON: dict[str, Any] = {
     "database": {"existingSecret": ""},
     "postgresql": {"enabled": True, "auth": {"password": "pw"}},
     "minio": {"enabled": True, "rootPassword": "minio-password"},
+    "gc": {"enabled": True},
 }
 RELEASES = {
     **{mode: (mode, {}) for mode in MODES},
@@ -91,7 +92,7 @@ def test_probes_send_a_host_the_allowlist_always_holds() -> None:
 
 
 def test_service_account_tokens_are_not_mounted_into_berth_pods() -> None:
-    release = render("proxied")
+    release = render("proxied", {"gc": {"enabled": True}})
 
     for name, spec in release.pod_specs():
         assert spec["automountServiceAccountToken"] is False, name

@@ -97,6 +97,9 @@ spec:
           {{- end }}
           ports:
             - {name: http, containerPort: {{ $root.Values.server.port }}, protocol: TCP}
+            {{- if $root.Values.server.grpcPort }}
+            - {name: grpc, containerPort: {{ $root.Values.server.grpcPort }}, protocol: TCP}
+            {{- end }}
           startupProbe:
             httpGet: {path: /health, port: http, httpHeaders: [{name: Host, value: localhost}]}
             periodSeconds: 2
@@ -133,6 +136,9 @@ spec:
     {{- include "berth.selectorLabels" $selector | nindent 4 }}
   ports:
     - {name: http, port: {{ $values.service.port }}, targetPort: http, protocol: TCP}
+    {{- if $root.Values.server.grpcPort }}
+    - {name: grpc, port: {{ $root.Values.server.grpcPort }}, targetPort: grpc, protocol: TCP, appProtocol: grpc}
+    {{- end }}
 {{- if $values.autoscaling.enabled }}
 ---
 apiVersion: autoscaling/v2
