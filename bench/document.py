@@ -91,8 +91,9 @@ below), so absolute numbers are noisy; ratios from the same run are the figures 
 ## Set-up
 
 Both servers run on this machine against the same PostgreSQL server (each on its own fresh
-database, created before and dropped after), measured in turn scenario by scenario (the other
-server idle meanwhile; the one that goes first alternates), with proxied artifacts to the same
+database, created before and dropped after), each scenario's steps (a stage of seeding, a
+repeat of a figure) taken by one server and then the other, the first alternating (A B, B A,
+...; the other idle meanwhile), with proxied artifacts to the same
 moto S3 server started by the harness, driven by the same asyncio + aiohttp load generator
 (`bench/load.py`, one process). Workers:
 

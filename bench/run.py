@@ -15,8 +15,8 @@ import json
 import shlex
 import sys
 import time
-from collections.abc import Sequence
-from contextlib import ExitStack
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AsyncExitStack, ExitStack, aclosing
 from pathlib import Path
 from typing import TypeVar
 
@@ -130,26 +130,72 @@ def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-async def run_scenario(ctx: Context, name: str, scenario: Scenario) -> list[Measurement]:
-    started = time.monotonic()
-    log(f"{ctx.server.name}: {name} (load {load_average()})")
-    if ctx.profile:
-        with profiled(ctx.server.pid, ctx.server.name, name) as out:
-            measurements = await scenario(ctx)
-        for share, frame in hot_functions(out.read_text(), only=ctx.profile_filter):
-            log(f"  profile {share:6.1%}  {frame}")
-    else:
-        measurements = await scenario(ctx)
-    for m in measurements:
-        log(f"  {m.scenario} [{m.variant}] #{m.repeat}: {m.values}")
-    log(f"{ctx.server.name}: {name} took {time.monotonic() - started:.0f} s")
-    return measurements
-
-
 def alternating(servers: Sequence[T], index: int) -> Sequence[T]:
     """The servers in the order they run the ``index``-th scenario: reversed every other
     scenario, so that neither always goes first."""
     return servers if index % 2 == 0 else servers[::-1]
+
+
+async def in_turns(
+    steps: Mapping[str, AsyncIterator[list[T]]],
+    on_step: Callable[[str, list[T]], None] = lambda _server, _step: None,
+) -> dict[str, list[T]]:
+    """Each server's steps of one scenario, one step each per round, the first of a round
+    alternating (A B, B A, A B, ...), until every server has run out: while one server takes a
+    step the other waits, and a figure of one is measured next to the same figure of the other
+    rather than a whole scenario apart on a machine whose speed drifts. ``on_step`` sees each
+    step as it is taken."""
+    found: dict[str, list[T]] = {name: [] for name in steps}
+    pending = list(steps)
+    turn = 0
+    while pending:
+        for name in list(alternating(pending, turn)):
+            step = await anext(steps[name], None)
+            if step is None:
+                pending.remove(name)
+            else:
+                on_step(name, step)
+                found[name].extend(step)
+        turn += 1
+    return found
+
+
+async def run_scenario(
+    contexts: Sequence[Context], name: str, scenario: Scenario
+) -> dict[str, list[Measurement]]:
+    """The scenario on every server, their steps in turns; with ``--profile``, one server
+    after the other instead, so that a profile holds only its own server's work."""
+    started = time.monotonic()
+    servers = ", ".join(ctx.server.name for ctx in contexts)
+    log(f"{name}: {servers} (load {load_average()})")
+    if any(ctx.profile for ctx in contexts):
+        found = {ctx.server.name: await _profiled(ctx, name, scenario) for ctx in contexts}
+    else:
+        async with AsyncExitStack() as stack:
+            steps = {
+                ctx.server.name: await stack.enter_async_context(aclosing(scenario(ctx)))
+                for ctx in contexts
+            }
+            found = await in_turns(steps, _log_step)
+    log(f"{name} took {time.monotonic() - started:.0f} s")
+    return found
+
+
+def _log_step(server: str, measurements: list[Measurement]) -> None:
+    for m in measurements:
+        log(f"  {server}: {m.scenario} [{m.variant}] #{m.repeat}: {m.values}")
+
+
+async def _profiled(ctx: Context, name: str, scenario: Scenario) -> list[Measurement]:
+    with profiled(ctx.server.pid, ctx.server.name, name) as out:
+        async with aclosing(scenario(ctx)) as steps:
+            measurements = []
+            async for step in steps:
+                _log_step(ctx.server.name, step)
+                measurements.extend(step)
+    for share, frame in hot_functions(out.read_text(), only=ctx.profile_filter):
+        log(f"  {ctx.server.name} profile {share:6.1%}  {frame}")
+    return measurements
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -179,12 +225,10 @@ def main(argv: list[str] | None = None) -> None:
             ctx.profile, ctx.profile_filter = args.profile, args.profile_filter
             contexts.append(ctx)
             measured[server_name] = []
-        # Scenario by scenario, each server in turn (the other one idle): both are measured
-        # minutes apart, not a whole run apart, on a machine whose speed drifts.
         for index, (name, scenario) in enumerate(selected(names)):
-            for ctx in alternating(contexts, index):
-                found = asyncio.run(run_scenario(ctx, name, scenario))
-                measured[ctx.server.name].extend(found)
+            found = asyncio.run(run_scenario(alternating(contexts, index), name, scenario))
+            for server_name, measurements in found.items():
+                measured[server_name].extend(measurements)
     machine["load average at end"] = load_average()
     minutes = (time.monotonic() - started) / 60
     rows = aggregate(measured)

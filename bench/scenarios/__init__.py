@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Callable
 
 from bench.scenarios.artifacts import artifacts
 from bench.scenarios.common import Context, Measurement
@@ -12,7 +12,9 @@ from bench.scenarios.mixed import mixed
 from bench.scenarios.search import search
 from bench.scenarios.writes import log_batch, log_metric, nodelay_probe
 
-Scenario = Callable[[Context], Awaitable[list[Measurement]]]
+# A scenario yields its measurements in steps (a stage of seeding, a repeat of a figure); the
+# harness lets the other server take its step between two of them.
+Scenario = Callable[[Context], AsyncGenerator[list[Measurement], None]]
 
 # name -> (function, what else selects it); "seeding" is the search scenario's seeding stage.
 SCENARIOS: dict[str, Scenario] = {

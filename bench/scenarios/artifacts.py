@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
@@ -142,9 +142,8 @@ def _downloads(size: int, gets: list[GetTiming], prefix: str = "") -> dict[str, 
     }
 
 
-async def artifacts(ctx: Context) -> list[Measurement]:
+async def artifacts(ctx: Context) -> AsyncGenerator[list[Measurement], None]:
     size = ctx.sizes.artifact_mib * MIB
-    found: list[Measurement] = []
     pid = ctx.server.pid
     raw_put, raw_get = _presigned(ctx.s3)
     for repeat in range(ctx.sizes.repeats):
@@ -179,5 +178,4 @@ async def artifacts(ctx: Context) -> list[Measurement]:
             "client_cpu_s": round(cpu, 2),
             "client_util": round(cpu / wall, 2),
         }
-        found.append(Measurement("artifacts", f"{ctx.sizes.artifact_mib} MiB", repeat, values))
-    return found
+        yield [Measurement("artifacts", f"{ctx.sizes.artifact_mib} MiB", repeat, values)]

@@ -6,6 +6,7 @@ UI's ``metrics/get-history-bulk-interval`` (one call, at most 2,500 sampled poin
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncGenerator
 
 from bench.load import Client, drive
 from bench.scenarios.common import Context, Measurement, create_experiment, create_run, now_ms
@@ -52,8 +53,7 @@ async def fetch_all(client: Client, run_id: str) -> int:
             return points
 
 
-async def history(ctx: Context) -> list[Measurement]:
-    found: list[Measurement] = []
+async def history(ctx: Context) -> AsyncGenerator[list[Measurement], None]:
     async with ctx.client() as client:
         experiment = await create_experiment(client, "history")
         for size in ctx.sizes.history_sizes:
@@ -82,5 +82,4 @@ async def history(ctx: Context) -> list[Measurement]:
                     "points_per_s": round(size / fetch_s, 1),
                     "bulk_interval_ms": round(interval * 1000, 1),
                 }
-                found.append(Measurement("history", f"{size} steps", repeat, values))
-    return found
+                yield [Measurement("history", f"{size} steps", repeat, values)]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
+
 from bench.memory import tree_memory
 from bench.scenarios.common import Context, Measurement
 
 
-async def idle(ctx: Context) -> list[Measurement]:
+async def idle(ctx: Context) -> AsyncGenerator[list[Measurement], None]:
     memory = tree_memory(ctx.server.pid)
     for pid, command in memory.commands.items():
         ctx.log(f"  pid {pid}: {memory.per_process[pid]:.1f} MiB  {command}")
-    return [Measurement("idle-rss", "after start", 0, memory.facts("rss"))]
+    yield [Measurement("idle-rss", "after start", 0, memory.facts("rss"))]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from bench.load import Client, drive
@@ -30,14 +31,13 @@ SEARCH: dict[str, Any] = {
 }
 
 
-async def mixed(ctx: Context) -> list[Measurement]:
+async def mixed(ctx: Context) -> AsyncGenerator[list[Measurement], None]:
     async with ctx.client() as client:
         experiment = await create_experiment(client, "mixed")
         _, run_ids = await seed_runs(client, experiment, ctx.sizes.mixed_runs, ctx.sizes.writers)
     await vacuum_analyze(ctx.server.database)
     rng = random.Random(7)
     steps = itertools.count()
-    found: list[Measurement] = []
     for repeat in range(ctx.sizes.repeats):
         for variant, keep_alive in CONNECTION_MODES.items():
             async with ctx.client(keep_alive) as client:
@@ -68,5 +68,4 @@ async def mixed(ctx: Context) -> list[Measurement]:
                     "search_p50_ms": latency_values(recorded["search"])["p50_ms"],
                     **took.client_facts(),
                 }
-            found.append(Measurement("mixed", variant, repeat, values))
-    return found
+            yield [Measurement("mixed", variant, repeat, values)]

@@ -11,6 +11,7 @@ and at each size three queries are timed ``search_calls`` times per repeat:
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from bench.load import Client
@@ -86,23 +87,25 @@ async def _seed(
     return found
 
 
-async def search(ctx: Context) -> list[Measurement]:
-    found: list[Measurement] = []
+async def search(ctx: Context) -> AsyncGenerator[list[Measurement], None]:
     measure_queries = "search" in ctx.scenarios
     async with ctx.client() as client:
         experiment = await create_experiment(client, "search")
         seeded = 0
         for size in ctx.sizes.search_sizes:
-            found.extend(await _seed(ctx, client, experiment, seeded, size))
+            yield await _seed(ctx, client, experiment, seeded, size)
             seeded = size
             if not measure_queries:
                 continue
             for repeat in range(ctx.sizes.repeats):
                 client.reset()
                 await _time_queries(ctx, client, experiment, size)
-                for query in ("no-filter", "filter+order", "page-1000"):
-                    samples = client.recorder.latencies[query]
-                    found.append(
-                        Measurement("search", f"{query} @{size}", repeat, latency_values(samples))
+                yield [
+                    Measurement(
+                        "search",
+                        f"{query} @{size}",
+                        repeat,
+                        latency_values(client.recorder.latencies[query]),
                     )
-    return found
+                    for query in ("no-filter", "filter+order", "page-1000")
+                ]

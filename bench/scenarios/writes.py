@@ -4,6 +4,7 @@ with ``writers`` concurrent clients for ``duration_s``, keep-alive and connectio
 from __future__ import annotations
 
 import itertools
+from collections.abc import AsyncGenerator
 
 from bench.load import Client, drive
 from bench.scenarios.common import (
@@ -25,10 +26,9 @@ async def _writer_runs(ctx: Context, name: str) -> list[str]:
         return [await create_run(client, experiment, []) for _ in range(ctx.sizes.writers)]
 
 
-async def log_batch(ctx: Context) -> list[Measurement]:
+async def log_batch(ctx: Context) -> AsyncGenerator[list[Measurement], None]:
     runs = await _writer_runs(ctx, "log-batch")
     steps = itertools.count()
-    found: list[Measurement] = []
     for repeat in range(ctx.sizes.repeats):
         for variant, keep_alive in CONNECTION_MODES.items():
             async with ctx.client(keep_alive) as client:
@@ -50,14 +50,12 @@ async def log_batch(ctx: Context) -> list[Measurement]:
                     **latency_values(client.recorder.all()),
                     **took.client_facts(),
                 }
-            found.append(Measurement("log-batch", variant, repeat, values))
-    return found
+            yield [Measurement("log-batch", variant, repeat, values)]
 
 
-async def log_metric(ctx: Context) -> list[Measurement]:
+async def log_metric(ctx: Context) -> AsyncGenerator[list[Measurement], None]:
     runs = await _writer_runs(ctx, "log-metric")
     steps = itertools.count()
-    found: list[Measurement] = []
     for repeat in range(ctx.sizes.repeats):
         for variant, keep_alive in CONNECTION_MODES.items():
             async with ctx.client(keep_alive) as client:
@@ -79,16 +77,14 @@ async def log_metric(ctx: Context) -> list[Measurement]:
                     **latency_values(client.recorder.all()),
                     **took.client_facts(),
                 }
-            found.append(Measurement("log-metric", variant, repeat, values))
-    return found
+            yield [Measurement("log-metric", variant, repeat, values)]
 
 
-async def nodelay_probe(ctx: Context) -> list[Measurement]:
+async def nodelay_probe(ctx: Context) -> AsyncGenerator[list[Measurement], None]:
     """One client, one request at a time (``experiments/get``, a small answer): with keep-alive
     a server whose accepted sockets lack TCP_NODELAY answers in ~40 ms instead of ~1 ms."""
     async with ctx.client() as client:
         experiment = await create_experiment(client, "probe")
-    found: list[Measurement] = []
     for repeat in range(ctx.sizes.repeats):
         for variant, keep_alive in CONNECTION_MODES.items():
             async with ctx.client(keep_alive) as client:
@@ -100,5 +96,4 @@ async def nodelay_probe(ctx: Context) -> list[Measurement]:
 
                 took = await drive(one, 1, ctx.sizes.probe_s)
                 values = {**latency_values(client.recorder.all()), **took.client_facts()}
-            found.append(Measurement("nodelay-probe", variant, repeat, values))
-    return found
+            yield [Measurement("nodelay-probe", variant, repeat, values)]
