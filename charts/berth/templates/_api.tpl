@@ -84,16 +84,9 @@ spec:
           envFrom:
             - configMapRef:
                 name: {{ include "berth.fullname" $root }}
-          {{- $env := include "berth.s3CredentialsEnv" $root }}
-          {{- if .database }}
-          {{- $env = print (include "berth.databaseEnv" $root) "\n" $env }}
-          {{- end }}
-          {{- with $root.Values.server.extraEnv }}
-          {{- $env = print $env "\n" (toYaml .) }}
-          {{- end }}
-          {{- if trim $env }}
+          {{- with include "berth.containerEnv" (dict "root" $root "database" .database) }}
           env:
-            {{- trim $env | nindent 12 }}
+            {{- . | nindent 12 }}
           {{- end }}
           ports:
             - {name: http, containerPort: {{ $root.Values.server.port }}, protocol: TCP}

@@ -159,6 +159,22 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end }}
 
+{{/*
+The env list of a Berth container (without the ConfigMap): the database URI when it uses the
+database, S3 keys when they come from a Secret, and server.extraEnv; empty when none applies.
+(dict "root" $ "database" true)
+*/}}
+{{- define "berth.containerEnv" -}}
+{{- $env := include "berth.s3CredentialsEnv" .root }}
+{{- if .database }}
+{{- $env = print (include "berth.databaseEnv" .root) "\n" $env }}
+{{- end }}
+{{- with .root.Values.server.extraEnv }}
+{{- $env = print $env "\n" (toYaml .) }}
+{{- end }}
+{{- trim $env }}
+{{- end }}
+
 {{- define "berth.podSecurityContext" -}}
 {{ toYaml .Values.podSecurityContext }}
 {{- end }}
