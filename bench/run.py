@@ -187,15 +187,13 @@ def _log_step(server: str, measurements: list[Measurement]) -> None:
 
 
 async def _profiled(ctx: Context, name: str, scenario: Scenario) -> list[Measurement]:
+    """The scenario on one server, its steps back to back, under py-spy."""
     with profiled(ctx.server.pid, ctx.server.name, name) as out:
         async with aclosing(scenario(ctx)) as steps:
-            measurements = []
-            async for step in steps:
-                _log_step(ctx.server.name, step)
-                measurements.extend(step)
+            found = await in_turns({ctx.server.name: steps}, _log_step)
     for share, frame in hot_functions(out.read_text(), only=ctx.profile_filter):
         log(f"  {ctx.server.name} profile {share:6.1%}  {frame}")
-    return measurements
+    return found[ctx.server.name]
 
 
 def main(argv: list[str] | None = None) -> None:
