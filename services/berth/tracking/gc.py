@@ -5,9 +5,10 @@ The rules are ``mlflow gc``'s: without ids, every run and every experiment delet
 must be deleted (and deleted long enough ago) or nothing is. An experiment takes its runs
 with it.
 
-Artifacts go first, then the rows, in one transaction per run or experiment (ON DELETE
-CASCADE removes the rows that hang on them). A crash between the two leaves the item in the
-deleted stage, so the next gc finishes it; a tree that is already gone is not an error.
+Artifacts go first, then the rows, in one transaction per run or experiment (the store
+deletes metrics, ON DELETE CASCADE the other rows that hang on them). A crash between the
+two leaves the item in the deleted stage, so the next gc finishes it; a tree that is already
+gone is not an error.
 Artifacts are only deleted where they lie in the server's artifact store, never in a tree
 that holds another experiment's artifacts; anything else is reported and left untouched.
 """

@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.selectable import ForUpdateParameter
 
 from berth.db.queries import (
     by_key,
@@ -370,12 +371,13 @@ class SqlTrackingStore:
     ) -> None:
         """Params, tags and metrics of one run in a handful of multi-row statements. On
         PostgreSQL, metrics of no logged model go first, in one statement that checks the
-        run too (``_LOG_METRICS``); a batch of only those is one statement."""
+        run too (``_LOG_METRICS``); a batch of only those is one statement. Either way the
+        run is locked against deletion until the batch commits (``KEY_SHARE``)."""
         if self.logs_in_one_statement(_dialect(session), metrics, (), ()):
             await self._log_plain_metrics(session, run_id, metrics)
             metrics = ()
         else:
-            await self._active_run_row(session, run_id)
+            await self._active_run_row(session, run_id, lock=KEY_SHARE)
         await self._insert_params(session, run_id, params)
         await self._upsert_run_tags(session, run_id, tags)
         await self._insert_metrics(session, run_id, metrics)
@@ -563,14 +565,18 @@ class SqlTrackingStore:
         assert dataset_id is not None
         return dataset_id
 
-    async def _run_row(self, session: AsyncSession, run_id: str, *, lock: bool = False) -> t.RunRow:
+    async def _run_row(
+        self, session: AsyncSession, run_id: str, *, lock: ForUpdateParameter = None
+    ) -> t.RunRow:
         row = await session.get(t.RunRow, run_id, with_for_update=lock)
         if row is None:
             raise not_found(f"Run with id={run_id} not found")
         return row
 
-    async def _active_run_row(self, session: AsyncSession, run_id: str) -> t.RunRow:
-        row = await self._run_row(session, run_id)
+    async def _active_run_row(
+        self, session: AsyncSession, run_id: str, *, lock: ForUpdateParameter = None
+    ) -> t.RunRow:
+        row = await self._run_row(session, run_id, lock=lock)
         if row.lifecycle_stage != LifecycleStage.ACTIVE:
             raise invalid(
                 f"The run {run_id} must be in the 'active' state. "
@@ -961,25 +967,42 @@ class SqlTrackingStore:
         return {str(experiment_id): location for experiment_id, location in rows}
 
     async def hard_delete_run(self, session: AsyncSession, run_id: str) -> bool:
-        """Delete a run in the deleted stage for good; its params, metrics, tags, inputs ...
-        go with it (ON DELETE CASCADE). False if it is not (or no longer) deleted."""
-        result = await session.execute(
-            delete(t.RunRow).where(
-                t.RunRow.run_id == run_id, t.RunRow.lifecycle_stage == LifecycleStage.DELETED
-            )
+        """Delete a run in the deleted stage for good, with its metrics, then its params,
+        tags, inputs ... (ON DELETE CASCADE). False if it is not (or no longer) deleted.
+
+        The run is locked first: a batch of metrics still writing to it commits before, and
+        one that comes after finds no run (metrics have no foreign key, see ``tables``)."""
+        locked = await session.scalar(
+            select(t.RunRow.run_id)
+            .where(t.RunRow.run_id == run_id, t.RunRow.lifecycle_stage == LifecycleStage.DELETED)
+            .with_for_update()
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        if locked is None:
+            return False
+        await session.execute(delete(t.MetricRow).where(t.MetricRow.run_id == run_id))
+        await session.execute(delete(t.RunRow).where(t.RunRow.run_id == run_id))
+        return True
 
     async def hard_delete_experiment(self, session: AsyncSession, experiment_id: str) -> bool:
-        """Delete an experiment in the deleted stage for good, with its tags, runs, datasets
-        and logged models (ON DELETE CASCADE). False if it is not (or no longer) deleted."""
-        result = await session.execute(
-            delete(t.ExperimentRow).where(
-                t.ExperimentRow.experiment_id == experiment_key(experiment_id),
+        """Delete an experiment in the deleted stage for good, with the metrics of its runs,
+        then its tags, runs, datasets and logged models (ON DELETE CASCADE). False if it is
+        not (or no longer) deleted. Locks as ``hard_delete_run`` does, the experiment first
+        (no run can be created in it meanwhile), then its runs."""
+        key = experiment_key(experiment_id)
+        locked = await session.scalar(
+            select(t.ExperimentRow.experiment_id)
+            .where(
+                t.ExperimentRow.experiment_id == key,
                 t.ExperimentRow.lifecycle_stage == LifecycleStage.DELETED,
             )
+            .with_for_update()
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        if locked is None:
+            return False
+        runs = select(t.RunRow.run_id).where(t.RunRow.experiment_id == key).with_for_update()
+        await session.execute(delete(t.MetricRow).where(t.MetricRow.run_id.in_(runs)))
+        await session.execute(delete(t.ExperimentRow).where(t.ExperimentRow.experiment_id == key))
+        return True
 
     # ------------------------------------------------------------------ shared
 
@@ -1154,17 +1177,23 @@ SELECT lifecycle_stage, artifact_location FROM experiment
 """
 )
 
+KEY_SHARE: ForUpdateParameter = {"key_share": True}
+"""The lock a foreign key check takes on the row it refers to: no one can delete the row (or
+change its key) until the transaction ends; updates of other columns go on. Writes of metrics
+take it on their run once, where a foreign key on ``metrics`` would take it once per row."""
+
 _METRIC_ARRAYS = ("key", "step", "timestamp", "value", "is_nan", "dataset_name", "dataset_digest")
 _LATEST_ARRAYS = ("key", "step", "timestamp", "value", "is_nan")
 
-# Data-modifying CTEs all run, on one snapshot, whatever the final SELECT reads. Rows come in
+# Data-modifying CTEs all run, on one snapshot, whatever the final SELECT reads. ``run`` locks
+# the run (``KEY_SHARE``); if a gc deleted it meanwhile, the lock finds no row. Rows come in
 # as one array per column (a fixed statement text, whatever the batch size, so asyncpg's
 # prepared statement is reused); unnest keeps their order, the primary-key order. ``latest``
 # is the upsert of _upsert_latest_metrics, with the same condition for a newer value.
 _LOG_METRICS = text(
     """
 WITH run AS (
-    SELECT lifecycle_stage FROM runs WHERE run_id = :run_id
+    SELECT lifecycle_stage FROM runs WHERE run_id = :run_id FOR KEY SHARE
 ), active AS (
     SELECT 1 FROM run WHERE lifecycle_stage = 'active'
 ), inserted AS (

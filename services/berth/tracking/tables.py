@@ -5,6 +5,8 @@
 - ``latest_metrics`` holds one row per (run, key) so search and order-by on metrics never
   scan history; ``log-batch`` maintains it with one upsert.
 - Tags and params are keyed (owner, key): a filter on ``params.x`` is a primary-key probe.
+- ``metrics`` has no foreign key to ``runs``: PostgreSQL would check it once per row, the
+  store locks the run once per write and deletes a run's metrics itself (migration 0006).
 - NaN cannot be stored portably (SQLite turns it into NULL), so metric rows carry ``is_nan``
   with value 0.
 """
@@ -106,7 +108,7 @@ class ParamRow(Base):
 class MetricRow(Base):
     __tablename__ = "metrics"
 
-    run_id: Mapped[str] = mapped_column(_run_fk(), primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(RUN_ID_LENGTH), primary_key=True)
     key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
     step: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     timestamp: Mapped[int] = mapped_column(BigInteger, primary_key=True)

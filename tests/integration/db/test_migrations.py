@@ -134,3 +134,59 @@ async def test_check_schema_leaves_a_missing_sqlite_file_uncreated(
 
     assert await check_schema(sqlite_database_uri) is SchemaState.EMPTY
     assert not await asyncio.to_thread(path.exists)
+
+
+# --- 0006: metrics without a foreign key to runs --------------------------------------------
+
+RUN_WITH_A_METRIC = (
+    "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage,"
+    " creation_time, last_update_time) VALUES (7, 'e', 'a', 'active', 0, 0)",
+    "INSERT INTO runs (run_id, experiment_id, name, user_id, status, start_time,"
+    " lifecycle_stage, artifact_uri) VALUES ('r1', 7, 'r', 'u', 'RUNNING', 0, 'active', 'a')",
+    "INSERT INTO metrics (run_id, key, step, timestamp, value, is_nan)"
+    " VALUES ('r1', 'loss', 0, 0, 0.5, false)",
+)
+
+
+async def execute(store_uri: str, *statements: str) -> None:
+    async with connect(store_uri) as connection:
+        for statement in statements:
+            await connection.execute(text(statement))
+        await connection.commit()
+
+
+async def metric_run_ids(store_uri: str) -> list[str]:
+    async with connect(store_uri) as connection:
+        rows = await connection.execute(text("SELECT run_id FROM metrics ORDER BY run_id"))
+        return [row.run_id for row in rows]
+
+
+async def metric_foreign_keys(store_uri: str) -> list[str | None]:
+    async with connect(store_uri) as connection:
+        keys = await connection.run_sync(lambda sync: inspect(sync).get_foreign_keys("metrics"))
+        return [key["name"] for key in keys]
+
+
+async def test_dropping_the_metrics_foreign_key_keeps_the_metrics(database_uri: str) -> None:
+    await upgrade(database_uri, "0005")
+    await execute(database_uri, *RUN_WITH_A_METRIC)
+
+    await upgrade(database_uri, "0006")
+
+    assert await metric_run_ids(database_uri) == ["r1"]
+    assert await metric_foreign_keys(database_uri) == []
+
+
+async def test_restoring_the_metrics_foreign_key_deletes_metrics_without_a_run(
+    database_uri: str,
+) -> None:
+    await upgrade(database_uri, "0006")
+    orphan = "INSERT INTO metrics (run_id, key, step, timestamp, value, is_nan)"
+    await execute(
+        database_uri, *RUN_WITH_A_METRIC, f"{orphan} VALUES ('gone', 'loss', 0, 0, 0.5, false)"
+    )
+
+    await downgrade(database_uri, "0005")
+
+    assert await metric_run_ids(database_uri) == ["r1"]
+    assert await metric_foreign_keys(database_uri) == ["fk_metrics_run_id_runs"]

@@ -338,6 +338,33 @@ async def test_every_row_of_an_experiment_goes_with_it(
     assert await rows_of_experiment(db, experiment_id) == dict.fromkeys(before, 0)
 
 
+async def test_the_metrics_of_an_experiments_runs_go_with_it_restored_runs_too(
+    tracking: Tracking, collector: GarbageCollector, db: Database
+) -> None:
+    experiment_id = await tracking.experiment()
+    runs = [await tracking.run(experiment_id) for _ in range(2)]
+    for run_id in runs:
+        await tracking.log(run_id, metrics=[Metric("loss", 0.5, 1, 0)])
+    await tracking.service.delete_experiment(experiment_id)
+    await tracking.service.restore_run(runs[0])  # active, in a deleted experiment
+
+    await collect(collector)
+
+    assert [await count(db, t.MetricRow, run_id=r) for r in runs] == [0, 0]
+
+
+async def test_the_metrics_of_runs_that_stay_are_kept(
+    tracking: Tracking, collector: GarbageCollector, db: Database
+) -> None:
+    active = await tracking.run("0")
+    await tracking.log(active, metrics=[Metric("loss", 0.5, 1, 0)])
+    await deleted_run(tracking)
+
+    await collect(collector)
+
+    assert await count(db, t.MetricRow, run_id=active) == 1
+
+
 # --- artifacts -----------------------------------------------------------------------------
 
 
