@@ -9,6 +9,7 @@ matching gRPC status. The HTTP statuses are MLflow's, quirks included (e.g.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 
 import grpc
 
@@ -57,12 +58,18 @@ STATUSES: dict[ErrorCode, tuple[int, grpc.StatusCode]] = {
 
 
 class BerthError(Exception):
-    """A failure that is the client's to see: an :class:`ErrorCode` and a message."""
+    """A failure that is the client's to see: an :class:`ErrorCode` and a message, and
+    ``metadata`` for the gRPC edge to send in the trailing metadata beside the code (facts a
+    stream's client needs, such as what was committed before the failure; REST responses
+    have no place for them)."""
 
-    def __init__(self, code: ErrorCode, message: str) -> None:
+    def __init__(
+        self, code: ErrorCode, message: str, *, metadata: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.metadata = dict(metadata or {})
 
     def __repr__(self) -> str:
         return f"BerthError({self.code.name}, {self.message!r})"

@@ -12,7 +12,8 @@
 ``AsyncBerthClient`` has the same services with coroutine methods (``async with``). Each unary
 method takes the request message or its fields as keywords, and ``timeout`` (seconds); it
 returns the response message (``berth.proto.*_pb2``). Failures raise
-:class:`BerthClientError` with MLflow's ``error_code``.
+:class:`BerthClientError` with MLflow's ``error_code``; after a failed ``log_metrics``,
+``berth.client.tracking.committed_before(error)`` tells what the stream had committed.
 """
 
 from __future__ import annotations

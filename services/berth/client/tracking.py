@@ -5,10 +5,27 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 
 from berth.client.calls import AsyncService, SyncService, Unary
+from berth.client.errors import BerthClientError
 from berth.proto import tracking_pb2 as pb
 
 BATCH_SIZE = 1000
 """Metrics per LogMetrics message: MLflow's limit for one batch."""
+
+# The server's berth.tracking.handlers.COMMITTED_BATCHES_KEY and COMMITTED_METRICS_KEY.
+COMMITTED_BATCHES_KEY = "berth-committed-batches"
+COMMITTED_METRICS_KEY = "berth-committed-metrics"
+
+
+def committed_before(error: BerthClientError) -> pb.LogMetrics.Response | None:
+    """What a failed ``log_metrics`` had committed when the server refused a batch: the
+    batches and metrics before it, which stay. None where the server could not say (the
+    stream failed in transport, or on its deadline)."""
+    if COMMITTED_BATCHES_KEY not in error.trailers:
+        return None
+    return pb.LogMetrics.Response(
+        batches=int(error.trailers[COMMITTED_BATCHES_KEY]),
+        metrics=int(error.trailers[COMMITTED_METRICS_KEY]),
+    )
 
 
 class TrackingMethods:
@@ -70,7 +87,9 @@ class TrackingClient(TrackingMethods, SyncService):
         timeout: float | None = None,
     ) -> pb.LogMetrics.Response:
         """Stream ``metrics`` of ``run_id`` in batches of ``batch_size``, each committed as
-        the server receives it; the response counts the batches and metrics committed."""
+        the server receives it; the response counts the batches and metrics committed. A
+        refused batch raises :class:`BerthClientError`, and :func:`committed_before` tells
+        what was committed before it."""
         requests = _batches(run_id, metrics, batch_size)
         return self._stream_in("LogMetrics", pb.LogMetrics.Response, requests, timeout)
 

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from google.protobuf.message import Message
 
+from berth.errors import BerthError
 from berth.proto import tracking_pb2 as pb
 from berth.tracking import convert, documents
 from berth.tracking.entities import (
@@ -27,6 +28,10 @@ from berth.wire.dual import DualResponse
 from berth.wire.fields import require, run_id_of
 
 R = TypeVar("R", bound=Message)
+
+COMMITTED_BATCHES_KEY = "berth-committed-batches"
+COMMITTED_METRICS_KEY = "berth-committed-metrics"
+"""Trailing metadata of a failed LogMetrics stream: the batches and metrics it committed."""
 
 
 def _paged(response: R, page: Page[Any]) -> R:
@@ -191,16 +196,22 @@ class TrackingHandlers:
         return pb.LogBatch.Response()
 
     async def log_metrics(self, requests: AsyncIterator[pb.LogMetrics]) -> pb.LogMetrics.Response:
-        """gRPC's metric stream: each message is a LogBatch of metrics, committed on arrival."""
+        """gRPC's metric stream: each message is a LogBatch of metrics, committed on arrival.
+        A refused batch ends the stream; what was committed before it is in the error's
+        trailing metadata (``COMMITTED_BATCHES_KEY``, ``COMMITTED_METRICS_KEY``)."""
         run_id = ""
         batches = metrics = 0
-        async for request in requests:
-            run_id = request.run_id or run_id
-            if not run_id:
-                require(request, "run_id")
-            await self._service.log_batch(run_id, _metrics(request.metrics), [], [])
-            batches += 1
-            metrics += len(request.metrics)
+        try:
+            async for request in requests:
+                run_id = request.run_id or run_id
+                if not run_id:
+                    require(request, "run_id")
+                await self._service.log_batch(run_id, _metrics(request.metrics), [], [])
+                batches += 1
+                metrics += len(request.metrics)
+        except BerthError as exc:
+            committed = {COMMITTED_BATCHES_KEY: str(batches), COMMITTED_METRICS_KEY: str(metrics)}
+            raise BerthError(exc.code, exc.message, metadata={**exc.metadata, **committed}) from exc
         return pb.LogMetrics.Response(batches=batches, metrics=metrics)
 
     async def log_model(self, request: pb.LogModel) -> pb.LogModel.Response:

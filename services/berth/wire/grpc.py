@@ -2,15 +2,16 @@
 
 Each rpc is served by the handler that serves it over REST (``rpc.bind``); nothing here knows a
 service. Failures become the gRPC status of ``errors.py``'s table, with MLflow's error code in
-the trailing metadata under :data:`ERROR_CODE_KEY`; an unexpected exception is logged and
-answered INTERNAL, never with its traceback. Cancellation (the client's, or its deadline
-passing) cancels the handler's task, so a handler sees ``CancelledError`` where it awaits.
+the trailing metadata under :data:`ERROR_CODE_KEY`, beside the error's own metadata; an
+unexpected exception is logged and answered INTERNAL, never with its traceback. Cancellation
+(the client's, or its deadline passing) cancels the handler's task, so a handler sees
+``CancelledError`` where it awaits.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, cast
 
@@ -36,9 +37,16 @@ def generic_handler(service: ServiceDescriptor, rpcs: Sequence[Rpc]) -> grpc.Gen
     return grpc.method_handlers_generic_handler(service.full_name, handlers)
 
 
-async def abort(context: grpc.aio.ServicerContext[Any, Any], code: ErrorCode, message: str) -> None:
-    """End the call with ``code``'s gRPC status, ``message`` and the MLflow code (raises)."""
-    await context.abort(code.grpc_status, message, trailing_metadata=((ERROR_CODE_KEY, code.name),))
+async def abort(
+    context: grpc.aio.ServicerContext[Any, Any],
+    code: ErrorCode,
+    message: str,
+    metadata: Mapping[str, str] | None = None,
+) -> None:
+    """End the call with ``code``'s gRPC status, ``message``, the MLflow code and ``metadata``
+    in the trailing metadata (raises)."""
+    trailers = ((ERROR_CODE_KEY, code.name), *(metadata or {}).items())
+    await context.abort(code.grpc_status, message, trailing_metadata=trailers)
 
 
 @asynccontextmanager
@@ -46,7 +54,7 @@ async def _errors(context: grpc.aio.ServicerContext[Any, Any], name: str) -> Asy
     try:
         yield
     except BerthError as exc:
-        await abort(context, exc.code, exc.message)
+        await abort(context, exc.code, exc.message, exc.metadata)
     except grpc.aio.AbortError:
         raise
     except Exception:

@@ -15,6 +15,7 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 import berth.app
 from berth.client import AsyncBerthClient, BerthClientError
+from berth.client.tracking import committed_before
 from berth.proto import tracking_pb2 as pb
 from berth.proto import tracking_pb2_grpc
 from berth.wire.grpc import ERROR_CODE_KEY
@@ -153,6 +154,7 @@ async def test_a_stream_past_its_deadline_is_deadline_exceeded_and_the_server_st
         await tracking.log_metrics(run_id, slow(), batch_size=1, timeout=0.3)
 
     assert failed.value.status is grpc.StatusCode.DEADLINE_EXCEEDED
+    assert committed_before(failed.value) is None  # the server could not say
     await asyncio.sleep(1.0)
     history = await tracking.get_metric_history(run_id=run_id, metric_key="m")
     assert [m.step for m in history.metrics] == [0]  # the batch before the deadline, only

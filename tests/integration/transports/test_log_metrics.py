@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from berth.client import BerthClientError
+from berth.client.tracking import committed_before
 from berth.db.engine import create_engine
 from berth.proto import tracking_pb2 as pb
 from tests.integration.transports.support import Running
@@ -88,11 +89,22 @@ async def test_a_refused_batch_ends_the_stream_and_earlier_batches_stay(app: Run
     assert [m.step for m in history.metrics] == list(range(10))
 
 
+async def test_a_refused_batch_reports_what_the_stream_committed_before_it(app: Running) -> None:
+    run_id = await _run_id(app)
+    metrics = [*_points(10), pb.Metric(key="bad", timestamp=1, step=0)]  # no value
+
+    with pytest.raises(BerthClientError) as failed:
+        await app.grpc.client.tracking.log_metrics(run_id, metrics, batch_size=4)
+
+    assert committed_before(failed.value) == pb.LogMetrics.Response(batches=2, metrics=8)
+
+
 async def test_a_stream_for_a_missing_run_is_resource_does_not_exist(app: Running) -> None:
     with pytest.raises(BerthClientError) as failed:
         await app.grpc.client.tracking.log_metrics("0" * 32, _points(1))
 
     assert failed.value.error_code == "RESOURCE_DOES_NOT_EXIST"
+    assert committed_before(failed.value) == pb.LogMetrics.Response(batches=0, metrics=0)
 
 
 async def _aiter(items: Iterator[pb.LogMetrics]):  # type: ignore[no-untyped-def]
