@@ -1,4 +1,6 @@
 """The tracking store on SQLAlchemy: every query the slice runs, on PostgreSQL or SQLite.
+Statements of their own live beside it: metrics in ``metric_sql``, a run's rows in
+``run_rows``, searches in ``search``.
 
 Methods take the caller's session; the service owns the transaction. Reads of many runs load
 their children with one ``IN`` query per table, never one query per run.
@@ -11,17 +13,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import (
-    Subquery,
     and_,
-    case,
     delete,
-    func,
     insert,
-    literal,
     or_,
     select,
     text,
-    true,
     tuple_,
     update,
 )
@@ -37,6 +34,7 @@ from berth.db.queries import (
     upsert_key_values,
 )
 from berth.errors import already_exists, invalid, not_found
+from berth.tracking import metric_sql
 from berth.tracking import tables as t
 from berth.tracking.entities import (
     RUN_NAME_TAG,
@@ -63,9 +61,7 @@ from berth.tracking.run_rows import (
     StoredRun,
     children_statement,
     dataset_input_ids,
-    read_value,
     run_info,
-    stored_value,
 )
 from berth.tracking.search import experiment_sql, logged_model_sql, page_token, run_sql
 from berth.tracking.search.grammar import (
@@ -371,13 +367,13 @@ class SqlTrackingStore:
     ) -> None:
         """Params, tags and metrics of one run in a handful of multi-row statements. On
         PostgreSQL, metrics of no logged model go first, in one statement that checks the
-        run too (``_LOG_METRICS``); a batch of only those is one statement. Either way the
-        run is locked against deletion until the batch commits (``KEY_SHARE``)."""
+        run too (``metric_sql.LOG_METRICS``); a batch of only those is one statement. Either way the
+        run is locked against deletion until the batch commits (``metric_sql.KEY_SHARE``)."""
         if self.logs_in_one_statement(_dialect(session), metrics, (), ()):
             await self._log_plain_metrics(session, run_id, metrics)
             metrics = ()
         else:
-            await self._active_run_row(session, run_id, lock=KEY_SHARE)
+            await self._active_run_row(session, run_id, lock=metric_sql.KEY_SHARE)
         await self._insert_params(session, run_id, params)
         await self._upsert_run_tags(session, run_id, tags)
         await self._insert_metrics(session, run_id, metrics)
@@ -386,7 +382,7 @@ class SqlTrackingStore:
         self, dialect: str, metrics: Sequence[Metric], params: Sequence[Param], tags: Sequence[Tag]
     ) -> bool:
         """Whether ``log_batch`` is one statement: metrics only, none of a logged model, on
-        PostgreSQL (``_LOG_METRICS``)."""
+        PostgreSQL (``metric_sql.LOG_METRICS``)."""
         return (
             dialect == "postgresql"
             and bool(metrics)
@@ -417,14 +413,16 @@ class SqlTrackingStore:
         """
         await self._run_row(session, run_id)
         query_id = page_token.fingerprint("metric-history", run_id, key)
-        after = page_token.decode_after(token, query_id, HISTORY_POSITION_TYPES)
+        after = page_token.decode_after(token, query_id, metric_sql.HISTORY_POSITION_TYPES)
         statement = (
-            select(*HISTORY_COLUMNS)
+            select(*metric_sql.HISTORY_COLUMNS)
             .where(t.MetricRow.run_id == run_id, t.MetricRow.key == key)
-            .order_by(*HISTORY_ORDER)
+            .order_by(*metric_sql.HISTORY_ORDER)
         )
         if after is not None:
-            statement = statement.where(tuple_(*HISTORY_ORDER) > _history_position(after))
+            statement = statement.where(
+                tuple_(*metric_sql.HISTORY_ORDER) > metric_sql.history_position(after)
+            )
         if max_results is not None:
             statement = statement.limit(max_results + 1)
         # On the session's connection, not the session: Core rows, without the ORM's
@@ -449,12 +447,12 @@ class SqlTrackingStore:
         """Up to ``max_points`` evenly spread steps of each run's history, ends included,
         with every point logged at those steps; in run, step and timestamp order.
 
-        The choice is made in SQL (:func:`_sampled_steps`), so only the chosen points leave
-        the database.
+        The choice is made in SQL (:func:`metric_sql.sampled_steps`), so only the chosen
+        points leave the database.
         """
-        chosen = _sampled_steps(run_ids, key, start_step, end_step, max_points)
+        chosen = metric_sql.sampled_steps(run_ids, key, start_step, end_step, max_points)
         statement = (
-            select(*METRIC_COLUMNS)
+            select(*metric_sql.METRIC_COLUMNS)
             .join(
                 chosen,
                 and_(
@@ -468,7 +466,7 @@ class SqlTrackingStore:
             )
         )
         rows = (await (await session.connection()).execute(statement)).all()
-        return [_metric(row, with_run=True) for row in rows]
+        return [metric_sql.metric_from_row(row, with_run=True) for row in rows]
 
     async def search_runs(
         self,
@@ -628,7 +626,7 @@ class SqlTrackingStore:
     ) -> None:
         if not metrics:
             return
-        rows = _metric_rows(run_id, metrics)
+        rows = metric_sql.metric_rows(run_id, metrics)
         await session.execute(
             dialect_insert(session, t.MetricRow.__table__).on_conflict_do_nothing(), rows
         )
@@ -668,7 +666,7 @@ class SqlTrackingStore:
         """One upsert: a key's latest value is its greatest (step, timestamp, value)."""
         values = [
             {k: row[k] for k in ("run_id", "key", "step", "timestamp", "value", "is_nan")}
-            for row in _newest(rows)
+            for row in metric_sql.newest(rows)
         ]
         statement = dialect_insert(session, t.LatestMetricRow.__table__)
         new, old = statement.excluded, t.LatestMetricRow.__table__.c
@@ -690,17 +688,11 @@ class SqlTrackingStore:
         self, session: AsyncSession, run_id: str, metrics: Sequence[Metric]
     ) -> None:
         """Metrics without a model, the run check and the latest values in one PostgreSQL
-        statement (``_LOG_METRICS``): one round trip where there were three. Nothing is
+        statement (``metric_sql.LOG_METRICS``): one round trip where there were three. Nothing is
         written unless the run is active; the errors are those of ``_active_run_row``."""
-        rows = _metric_rows(run_id, metrics)
-        newest = _newest(rows)
+        rows = metric_sql.metric_rows(run_id, metrics)
         result = await session.execute(
-            _LOG_METRICS,
-            {
-                "run_id": run_id,
-                **_columns(rows, "m_", _METRIC_ARRAYS),
-                **_columns(newest, "l_", _LATEST_ARRAYS),
-            },
+            metric_sql.LOG_METRICS, metric_sql.log_metrics_parameters(run_id, rows)
         )
         stage = result.scalar_one_or_none()
         if stage is None:
@@ -910,7 +902,9 @@ class SqlTrackingStore:
                 source_run_id=row.source_run_id,
                 tags=tuple(Tag(g.key, g.value) for g in tags[row.model_id]),
                 params=tuple(Param(p.key, p.value) for p in params[row.model_id]),
-                metrics=tuple(_metric(m, with_run=True) for m in metrics[row.model_id]),
+                metrics=tuple(
+                    metric_sql.metric_from_row(m, with_run=True) for m in metrics[row.model_id]
+                ),
             )
             for row in rows
         ]
@@ -1025,97 +1019,8 @@ async def _flush_unique_name(session: AsyncSession, name: str) -> None:
         raise already_exists(f"Experiment(name={name}) already exists.") from exc
 
 
-def _latest_order(row: dict[str, Any]) -> tuple[int, int, float]:
-    return (row["step"], row["timestamp"], row["value"])
-
-
-def _sampled_steps(
-    run_ids: Sequence[str],
-    key: str,
-    start_step: int | None,
-    end_step: int | None,
-    max_points: int,
-) -> Subquery:
-    """(run_id, step) of the steps sampled from each run: all of them when there are at most
-    ``max_points``; else the last alone for one point; else the steps at positions
-    ``round(i * (n - 1) / (max_points - 1))`` for i in 0..max_points-1 (n distinct steps,
-    ties rounded to even), which spreads them evenly and keeps both ends.
-
-    Each distinct step gets its position ``r`` and its run's step count ``n`` from window
-    functions (SQLite 3.25+, PostgreSQL) over the steps grouped in index order; both windows
-    share one ordering (``n`` over the whole partition), so neither database sorts. Whether
-    some i rounds to ``r`` is decided in exact integer arithmetic: with a = n - 1 and
-    b = max_points - 1 (a > b, so at most one i can), the candidate is
-    i = floor((2r + 1) b / 2a), and x = 2ia must lie in [(2r - 1) b, (2r + 1) b], an end
-    meaning a tie at r +- 1/2, which rounds to r when r is even.
-    """
-    steps = (
-        select(t.MetricRow.run_id, t.MetricRow.step)
-        .where(t.MetricRow.run_id.in_(run_ids), t.MetricRow.key == key)
-        .group_by(t.MetricRow.run_id, t.MetricRow.step)
-    )
-    if start_step is not None:
-        steps = steps.where(t.MetricRow.step >= start_step)
-    if end_step is not None:
-        steps = steps.where(t.MetricRow.step <= end_step)
-    run, step = t.MetricRow.run_id, t.MetricRow.step
-    ranked = steps.add_columns(
-        (func.row_number().over(partition_by=run, order_by=step) - 1).label("r"),
-        func.count().over(partition_by=run, order_by=step, rows=(None, None)).label("n"),
-    ).subquery("ranked_steps")
-    r, n = ranked.c.r, ranked.c.n
-    if max_points == 1:
-        spread = r == n - 1
-    else:
-        a, b = n - 1, max_points - 1
-        x = 2 * a * ((2 * r + 1) * b // (2 * a))
-        low, high = (2 * r - 1) * b, (2 * r + 1) * b
-        spread = and_(x >= low, or_(and_(x > low, x < high), r % 2 == 0))
-    # CASE, not OR: the spread's division must never see a run of one step (a = 0).
-    chosen = case((n <= max_points, true()), else_=spread)
-    return select(ranked.c.run_id, ranked.c.step).where(chosen).subquery("sampled_steps")
-
-
 def _dialect(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
-
-
-def _metric_rows(run_id: str, metrics: Sequence[Metric]) -> list[dict[str, Any]]:
-    """Rows of ``metrics`` in primary-key order, as everywhere: concurrent batches then lock
-    rows in the same order and cannot deadlock each other on PostgreSQL."""
-    rows = []
-    for metric in metrics:
-        value, is_nan = stored_value(metric.value)
-        rows.append(
-            {
-                "run_id": run_id,
-                "key": metric.key,
-                "step": metric.step,
-                "timestamp": metric.timestamp,
-                "value": value,
-                "is_nan": is_nan,
-                "model_id": metric.model_id,
-                "dataset_name": metric.dataset_name,
-                "dataset_digest": metric.dataset_digest,
-            }
-        )
-    rows.sort(key=lambda r: (r["key"], r["step"], r["timestamp"], r["value"], r["is_nan"]))
-    return rows
-
-
-def _newest(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each key's latest row, by key: the first of its greatest (step, timestamp, value)."""
-    newest: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        current = newest.get(row["key"])
-        if current is None or _latest_order(row) > _latest_order(current):
-            newest[row["key"]] = row
-    return [row for _, row in sorted(newest.items())]
-
-
-def _columns(rows: Sequence[dict[str, Any]], prefix: str, names: Sequence[str]) -> dict[str, Any]:
-    """Rows as one list per column, the parameters of ``unnest``."""
-    return {f"{prefix}{name}": [row[name] for row in rows] for name in names}
 
 
 async def _create_run_statement(
@@ -1176,104 +1081,6 @@ WITH experiment AS (
 SELECT lifecycle_stage, artifact_location FROM experiment
 """
 )
-
-KEY_SHARE: ForUpdateParameter = {"key_share": True}
-"""The lock a foreign key check takes on the row it refers to: no one can delete the row (or
-change its key) until the transaction ends; updates of other columns go on. Writes of metrics
-take it on their run once, where a foreign key on ``metrics`` would take it once per row."""
-
-_METRIC_ARRAYS = ("key", "step", "timestamp", "value", "is_nan", "dataset_name", "dataset_digest")
-_LATEST_ARRAYS = ("key", "step", "timestamp", "value", "is_nan")
-
-# Data-modifying CTEs all run, on one snapshot, whatever the final SELECT reads. ``run`` locks
-# the run (``KEY_SHARE``); if a gc deleted it meanwhile, the lock finds no row. Rows come in
-# as one array per column (a fixed statement text, whatever the batch size, so asyncpg's
-# prepared statement is reused); unnest keeps their order, the primary-key order. ``latest``
-# is the upsert of _upsert_latest_metrics, with the same condition for a newer value.
-_LOG_METRICS = text(
-    """
-WITH run AS (
-    SELECT lifecycle_stage FROM runs WHERE run_id = :run_id FOR KEY SHARE
-), active AS (
-    SELECT 1 FROM run WHERE lifecycle_stage = 'active'
-), inserted AS (
-    INSERT INTO metrics
-        (run_id, key, step, timestamp, value, is_nan, dataset_name, dataset_digest)
-    SELECT :run_id, p.* FROM unnest(
-        CAST(:m_key AS VARCHAR[]), CAST(:m_step AS BIGINT[]), CAST(:m_timestamp AS BIGINT[]),
-        CAST(:m_value AS DOUBLE PRECISION[]), CAST(:m_is_nan AS BOOLEAN[]),
-        CAST(:m_dataset_name AS VARCHAR[]), CAST(:m_dataset_digest AS VARCHAR[])
-    ) AS p WHERE EXISTS (SELECT 1 FROM active)
-    ON CONFLICT DO NOTHING
-), latest AS (
-    INSERT INTO latest_metrics AS old (run_id, key, step, timestamp, value, is_nan)
-    SELECT :run_id, p.* FROM unnest(
-        CAST(:l_key AS VARCHAR[]), CAST(:l_step AS BIGINT[]), CAST(:l_timestamp AS BIGINT[]),
-        CAST(:l_value AS DOUBLE PRECISION[]), CAST(:l_is_nan AS BOOLEAN[])
-    ) AS p WHERE EXISTS (SELECT 1 FROM active)
-    ON CONFLICT (run_id, key) DO UPDATE SET
-        step = excluded.step, timestamp = excluded.timestamp,
-        value = excluded.value, is_nan = excluded.is_nan
-    WHERE excluded.step > old.step
-        OR (excluded.step = old.step AND excluded.timestamp > old.timestamp)
-        OR (excluded.step = old.step AND excluded.timestamp = old.timestamp
-            AND excluded.value > old.value)
-)
-SELECT lifecycle_stage FROM run
-"""
-)
-
-
-# History is read as plain rows: building ORM objects was most of a long history's cost.
-HISTORY_COLUMNS = (
-    t.MetricRow.value,
-    t.MetricRow.timestamp,
-    t.MetricRow.step,
-    t.MetricRow.is_nan,
-    t.MetricRow.model_id,
-    t.MetricRow.dataset_name,
-    t.MetricRow.dataset_digest,
-)
-"""The columns of a :class:`MetricPoint`, in its order."""
-
-# The primary key after (run_id, key): a total order of one key's points.
-HISTORY_ORDER = (t.MetricRow.step, t.MetricRow.timestamp, t.MetricRow.value, t.MetricRow.is_nan)
-HISTORY_POSITION_TYPES = (int, int, float, bool)
-
-
-def _history_position(position: Sequence[Any]) -> Any:
-    """A keyset token's sort key as a row value, each part typed as its column."""
-    return tuple_(
-        *(literal(part, column.type) for part, column in zip(position, HISTORY_ORDER, strict=True))
-    )
-
-
-METRIC_COLUMNS = (
-    t.MetricRow.run_id,
-    t.MetricRow.key,
-    t.MetricRow.value,
-    t.MetricRow.timestamp,
-    t.MetricRow.step,
-    t.MetricRow.is_nan,
-    t.MetricRow.model_id,
-    t.MetricRow.dataset_name,
-    t.MetricRow.dataset_digest,
-)
-
-
-def _metric(row: Any, *, with_run: bool = False) -> Metric:
-    """A metric from a row of ``metrics`` (an entity or a row of METRIC_COLUMNS) or of
-    ``logged_model_metrics``, which has the same columns."""
-    return Metric(
-        key=row.key,
-        value=read_value(row.value, row.is_nan),
-        timestamp=row.timestamp,
-        step=row.step,
-        run_id=row.run_id if with_run else None,
-        model_id=row.model_id,
-        dataset_name=row.dataset_name,
-        dataset_digest=row.dataset_digest,
-    )
 
 
 def _random_model_name(model_id: str) -> str:
