@@ -1,6 +1,7 @@
 """The tracking store on SQLAlchemy: every query the slice runs, on PostgreSQL or SQLite.
 Statements of their own live beside it: metrics in ``metric_sql``, a run's rows in
-``run_rows``, searches in ``search``.
+``run_rows``, searches in ``search``; the logged-model methods come from
+``logged_model_store``.
 
 Methods take the caller's session; the service owns the transaction. Reads of many runs load
 their children with one ``IN`` query per table, never one query per run.
@@ -9,7 +10,7 @@ their children with one ``IN`` query per table, never one query per run.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -43,10 +44,8 @@ from berth.tracking.entities import (
     Experiment,
     LifecycleStage,
     LoggedModel,
-    LoggedModelStatus,
     Metric,
     MetricPoint,
-    ModelOrder,
     ModelOutput,
     Page,
     Param,
@@ -56,6 +55,12 @@ from berth.tracking.entities import (
     Tag,
     ViewType,
 )
+from berth.tracking.keys import experiment_key
+from berth.tracking.logged_model_store import (
+    LoggedModelMethods,
+    insert_logged_model,
+    require_models,
+)
 from berth.tracking.run_rows import (
     RunColumns,
     StoredRun,
@@ -63,17 +68,16 @@ from berth.tracking.run_rows import (
     dataset_input_ids,
     run_info,
 )
-from berth.tracking.search import experiment_sql, logged_model_sql, page_token, run_sql
+from berth.tracking.search import experiment_sql, page_token, run_sql
 from berth.tracking.search.grammar import (
     parse_experiment_filter,
     parse_experiment_order_by,
-    parse_logged_model_filter,
     parse_run_filter,
     parse_run_order_by,
 )
 
 
-class SqlTrackingStore:
+class SqlTrackingStore(LoggedModelMethods):
     def __init__(self, artifact_root: str) -> None:
         self._artifact_root = artifact_root.rstrip("/")
 
@@ -514,7 +518,7 @@ class SqlTrackingStore:
             if dataset_input.tags:
                 latest = {tag.key: tag.value for tag in dataset_input.tags}
                 await upsert_key_values(session, t.InputTagRow, "input_id", input_id, latest)
-        await self._require_models(session, model_ids)
+        await require_models(session, model_ids)
         if model_ids:
             await session.execute(
                 dialect_insert(session, t.RunModelInputRow).on_conflict_do_nothing(),
@@ -526,7 +530,7 @@ class SqlTrackingStore:
         self, session: AsyncSession, run_id: str, outputs: Sequence[ModelOutput]
     ) -> None:
         await self._active_run_row(session, run_id)
-        await self._require_models(session, [o.model_id for o in outputs])
+        await require_models(session, [o.model_id for o in outputs])
         if outputs:
             values = {
                 o.model_id: {"run_id": run_id, "model_id": o.model_id, "step": o.step}
@@ -650,7 +654,7 @@ class SqlTrackingStore:
             if row["model_id"]
         ]
         if model_rows:
-            await self._require_models(session, [str(row["model_id"]) for row in model_rows])
+            await require_models(session, [str(row["model_id"]) for row in model_rows])
             statement = dialect_insert(session, t.LoggedModelMetricRow)
             await session.execute(
                 statement.on_conflict_do_update(
@@ -758,156 +762,12 @@ class SqlTrackingStore:
         experiment = await self._active_experiment_row(session, experiment_id)
         if source_run_id:
             await self._run_row(session, source_run_id)
-        model_id = f"m-{uuid.uuid4().hex}"
-        session.add(
-            t.LoggedModelRow(
-                model_id=model_id,
-                experiment_id=experiment.experiment_id,
-                name=name or _random_model_name(model_id),
-                artifact_location=f"{experiment.artifact_location}/models/{model_id}/artifacts",
-                creation_timestamp_ms=now,
-                last_updated_timestamp_ms=now,
-                status=LoggedModelStatus.PENDING,
-                status_message=None,
-                lifecycle_stage=LifecycleStage.ACTIVE,
-                model_type=model_type or None,
-                source_run_id=source_run_id or None,
-            )
+        model_id = await insert_logged_model(
+            session, experiment, name, model_type, source_run_id or None, now
         )
-        await session.flush()
         await self.log_logged_model_params(session, model_id, params, now)
         await self.set_logged_model_tags(session, model_id, tags, now)
         return await self.get_logged_model(session, model_id)
-
-    async def get_logged_model(self, session: AsyncSession, model_id: str) -> LoggedModel:
-        row = await self._logged_model_row(session, model_id)
-        return (await self._logged_models(session, [row]))[0]
-
-    async def finalize_logged_model(
-        self, session: AsyncSession, model_id: str, status: LoggedModelStatus, now: int
-    ) -> LoggedModel:
-        row = await self._logged_model_row(session, model_id)
-        row.status = status
-        row.last_updated_timestamp_ms = now
-        return (await self._logged_models(session, [row]))[0]
-
-    async def delete_logged_model(self, session: AsyncSession, model_id: str, now: int) -> None:
-        row = await self._logged_model_row(session, model_id)
-        row.lifecycle_stage = LifecycleStage.DELETED
-        row.last_updated_timestamp_ms = now
-
-    async def set_logged_model_tags(
-        self, session: AsyncSession, model_id: str, tags: Sequence[Tag], now: int
-    ) -> None:
-        row = await self._logged_model_row(session, model_id)
-        if not tags:
-            return
-        latest = {tag.key: tag.value for tag in tags}
-        await upsert_key_values(session, t.LoggedModelTagRow, "model_id", model_id, latest)
-        row.last_updated_timestamp_ms = now
-
-    async def delete_logged_model_tag(
-        self, session: AsyncSession, model_id: str, key: str, now: int
-    ) -> None:
-        row = await self._logged_model_row(session, model_id)
-        result = await session.execute(
-            delete(t.LoggedModelTagRow).filter_by(model_id=model_id, key=key)
-        )
-        if not result.rowcount:  # type: ignore[attr-defined]
-            raise not_found(f"No tag with key {key!r} found for model with ID {model_id!r}.")
-        row.last_updated_timestamp_ms = now
-
-    async def log_logged_model_params(
-        self, session: AsyncSession, model_id: str, params: Sequence[Param], now: int
-    ) -> None:
-        row = await self._logged_model_row(session, model_id)
-        if not params:
-            return
-        latest = {p.key: p.value for p in params}
-        await upsert_key_values(session, t.LoggedModelParamRow, "model_id", model_id, latest)
-        row.last_updated_timestamp_ms = now
-
-    async def search_logged_models(
-        self,
-        session: AsyncSession,
-        experiment_ids: Sequence[str],
-        filter_string: str | None,
-        datasets: Sequence[tuple[str, str | None]],
-        max_results: int,
-        order_by: Sequence[ModelOrder],
-        token: str | None,
-    ) -> Page[LoggedModel]:
-        comparisons = parse_logged_model_filter(filter_string)
-        query_id = page_token.fingerprint(
-            "logged-models",
-            sorted(experiment_ids),
-            filter_string,
-            [f"{d[0]}@{d[1]}" for d in datasets],
-            [repr(o) for o in order_by],
-        )
-        ids = [experiment_key(e) for e in experiment_ids]
-        statement = (
-            select(t.LoggedModelRow)
-            .where(t.LoggedModelRow.experiment_id.in_(ids))
-            .where(t.LoggedModelRow.lifecycle_stage == LifecycleStage.ACTIVE)
-            .where(*logged_model_sql.compile_filter(comparisons, datasets))
-            .order_by(*logged_model_sql.compile_order(order_by))
-        )
-        rows, next_token = await page_token.page_of(
-            session, statement, query_id, token, max_results
-        )
-        return Page(await self._logged_models(session, rows), next_token)
-
-    async def _logged_model_row(self, session: AsyncSession, model_id: str) -> t.LoggedModelRow:
-        row = await session.get(t.LoggedModelRow, model_id)
-        if row is None or row.lifecycle_stage != LifecycleStage.ACTIVE:
-            raise not_found(f"Logged model with ID '{model_id}' not found.")
-        return row
-
-    async def _require_models(self, session: AsyncSession, model_ids: Iterable[str]) -> None:
-        wanted = set(model_ids)
-        if not wanted:
-            return
-        found = set(
-            await session.scalars(
-                select(t.LoggedModelRow.model_id).where(t.LoggedModelRow.model_id.in_(wanted))
-            )
-        )
-        missing = sorted(wanted - found)
-        if missing:
-            raise not_found(f"Logged model with ID '{missing[0]}' not found.")
-
-    async def _logged_models(
-        self, session: AsyncSession, rows: Sequence[t.LoggedModelRow]
-    ) -> list[LoggedModel]:
-        ids = [row.model_id for row in rows]
-        if not ids:
-            return []
-        tags = await grouped(session, t.LoggedModelTagRow, t.LoggedModelTagRow.model_id, ids)
-        params = await grouped(session, t.LoggedModelParamRow, t.LoggedModelParamRow.model_id, ids)
-        metrics = await grouped(
-            session, t.LoggedModelMetricRow, t.LoggedModelMetricRow.model_id, ids
-        )
-        return [
-            LoggedModel(
-                model_id=row.model_id,
-                experiment_id=str(row.experiment_id),
-                name=row.name,
-                artifact_location=row.artifact_location,
-                creation_timestamp_ms=row.creation_timestamp_ms,
-                last_updated_timestamp_ms=row.last_updated_timestamp_ms,
-                status=LoggedModelStatus(row.status),
-                status_message=row.status_message,
-                model_type=row.model_type,
-                source_run_id=row.source_run_id,
-                tags=tuple(Tag(g.key, g.value) for g in tags[row.model_id]),
-                params=tuple(Param(p.key, p.value) for p in params[row.model_id]),
-                metrics=tuple(
-                    metric_sql.metric_from_row(m, with_run=True) for m in metrics[row.model_id]
-                ),
-            )
-            for row in rows
-        ]
 
     # ------------------------------------------------------------------ garbage collection
 
@@ -1001,15 +861,6 @@ class SqlTrackingStore:
     # ------------------------------------------------------------------ shared
 
 
-def experiment_key(experiment_id: str) -> int:
-    """The stored key of an experiment id; ids are decimal integers, as MLflow's."""
-    if not experiment_id.isascii() or not experiment_id.isdigit() or len(experiment_id) > 18:
-        raise invalid(
-            f"Invalid experiment ID '{experiment_id}'. Experiment ID must be a valid integer."
-        )
-    return int(experiment_id)
-
-
 async def _flush_unique_name(session: AsyncSession, name: str) -> None:
     """Flush an experiment write; losing a race for its name is RESOURCE_ALREADY_EXISTS
     (the caller's transaction then rolls back)."""
@@ -1081,7 +932,3 @@ WITH experiment AS (
 SELECT lifecycle_stage, artifact_location FROM experiment
 """
 )
-
-
-def _random_model_name(model_id: str) -> str:
-    return f"model-{model_id[2:10]}"
