@@ -56,12 +56,8 @@ class LoggedModelMethods:
     async def set_logged_model_tags(
         self, session: AsyncSession, model_id: str, tags: Sequence[Tag], now: int
     ) -> None:
-        row = await logged_model_row(session, model_id)
-        if not tags:
-            return
         latest = {tag.key: tag.value for tag in tags}
-        await upsert_key_values(session, t.LoggedModelTagRow, "model_id", model_id, latest)
-        row.last_updated_timestamp_ms = now
+        await _set_key_values(session, t.LoggedModelTagRow, model_id, latest, now)
 
     async def delete_logged_model_tag(
         self, session: AsyncSession, model_id: str, key: str, now: int
@@ -77,12 +73,8 @@ class LoggedModelMethods:
     async def log_logged_model_params(
         self, session: AsyncSession, model_id: str, params: Sequence[Param], now: int
     ) -> None:
-        row = await logged_model_row(session, model_id)
-        if not params:
-            return
         latest = {p.key: p.value for p in params}
-        await upsert_key_values(session, t.LoggedModelParamRow, "model_id", model_id, latest)
-        row.last_updated_timestamp_ms = now
+        await _set_key_values(session, t.LoggedModelParamRow, model_id, latest, now)
 
     async def search_logged_models(
         self,
@@ -114,6 +106,22 @@ class LoggedModelMethods:
             session, statement, query_id, token, max_results
         )
         return Page(await logged_models(session, rows), next_token)
+
+
+async def _set_key_values(
+    session: AsyncSession,
+    table: type[t.LoggedModelTagRow] | type[t.LoggedModelParamRow],
+    model_id: str,
+    values: dict[str, str],
+    now: int,
+) -> None:
+    """Tags or params of a live logged model, each key's last value winning; the model is
+    updated at ``now`` unless there were none."""
+    row = await logged_model_row(session, model_id)
+    if not values:
+        return
+    await upsert_key_values(session, table, "model_id", model_id, values)
+    row.last_updated_timestamp_ms = now
 
 
 async def insert_logged_model(

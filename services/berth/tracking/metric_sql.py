@@ -141,17 +141,8 @@ def history_position(position: Sequence[Any]) -> Any:
     )
 
 
-METRIC_COLUMNS = (
-    t.MetricRow.run_id,
-    t.MetricRow.key,
-    t.MetricRow.value,
-    t.MetricRow.timestamp,
-    t.MetricRow.step,
-    t.MetricRow.is_nan,
-    t.MetricRow.model_id,
-    t.MetricRow.dataset_name,
-    t.MetricRow.dataset_digest,
-)
+METRIC_COLUMNS = (t.MetricRow.run_id, t.MetricRow.key, *HISTORY_COLUMNS)
+"""The columns of a :class:`Metric` with its run: a point's, after the run and key."""
 
 
 def metric_from_row(row: Any, *, with_run: bool = False) -> Metric:
