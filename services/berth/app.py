@@ -36,6 +36,7 @@ from berth.tracking.lineage import TrackingLineage
 from berth.tracking.locations import ArtifactLister
 from berth.tracking.service import TrackingService
 from berth.tracking.sql_store import SqlTrackingStore
+from berth.ui import routes as ui_routes
 from berth.wire import grpc_server, rest
 from berth.wire.hosts import HostGuard
 from berth.wire.metrics import mount_metrics
@@ -89,6 +90,7 @@ def create_app(settings: Settings) -> FastAPI:
     # The UI's run artifact download, in every mode that tracks runs: the server reads the
     # artifacts that live in its own store (as it lists them), whoever wrote them there.
     artifact_routes.mount_run_artifacts(app, RunArtifacts(tracking, artifacts))
+    ui_routes.mount(app, settings.max_request_bytes)
     services = ["tracking", "registry", *(["artifacts"] if settings.serve_artifacts else [])]
     ready = _readiness(settings, db, artifact_store)
     _attach_grpc(

@@ -1,7 +1,7 @@
 """The ``mlflow-artifacts`` REST API: byte streams in and out, MLflow's JSON around them.
 
-Also the UI's run artifact download (``GET /get-artifact``), which streams through the same
-response code as the ``mlflow-artifacts`` download.
+Also the UI's own artifact routes (run artifact download and upload, logged model file
+download), which stream through the same code as the ``mlflow-artifacts`` ones.
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ from berth.wire.rest import (
 
 PREFIXES = ("/api/2.0/mlflow-artifacts", "/ajax-api/2.0/mlflow-artifacts")
 GET_ARTIFACT_PATHS = ("/get-artifact", "/ajax-api/2.0/mlflow/get-artifact")
+# MLflow serves these two under /ajax-api only.
+UPLOAD_ARTIFACT_PATH = "/ajax-api/2.0/mlflow/upload-artifact"
+LOGGED_MODEL_FILE_PATH = "/ajax-api/2.0/mlflow/logged-models/{model_id}/artifacts/files"
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 _MAX_MULTIPART_BODY = 4 * 1024 * 1024  # a completion lists at most 10,000 parts
 # MLflow's text extensions (mlflow.utils.mime_type_utils), served as text/plain as it does.
@@ -69,11 +72,17 @@ def mount(app: FastAPI, service: ArtifactService) -> None:
 
 
 def mount_run_artifacts(app: FastAPI, run_artifacts: RunArtifacts) -> None:
-    """The UI's download of one run artifact, at MLflow's paths (only where the server also
-    serves tracking: the run is looked up to find its artifacts)."""
+    """The UI's reads and writes of run and logged model artifacts, at MLflow's paths (only
+    where the server also serves tracking: the owner is looked up to find its artifacts)."""
     endpoint = guarded(_get_artifact(run_artifacts))
     for path in GET_ARTIFACT_PATHS:
         app.add_api_route(path, endpoint, methods=["GET"])
+    app.add_api_route(
+        UPLOAD_ARTIFACT_PATH, guarded(_upload_run_artifact(run_artifacts)), methods=["POST"]
+    )
+    app.add_api_route(
+        LOGGED_MODEL_FILE_PATH, guarded(_logged_model_file(run_artifacts)), methods=["GET"]
+    )
 
 
 def guarded(endpoint: Endpoint) -> Endpoint:
@@ -129,6 +138,33 @@ def _get_artifact(run_artifacts: RunArtifacts) -> Endpoint:
         return download_response(download, ranged=byte_range is not None)
 
     return get_artifact
+
+
+def _upload_run_artifact(run_artifacts: RunArtifacts) -> Endpoint:
+    async def upload_run_artifact(request: Request) -> Response:
+        params = request.query_params
+        await run_artifacts.upload(
+            params.get("run_uuid") or params.get("run_id"),
+            params.get("path"),
+            request.stream(),
+            declared_length(request),
+        )
+        return Response(media_type="application/json")  # an empty body, as MLflow's
+
+    return upload_run_artifact
+
+
+def _logged_model_file(run_artifacts: RunArtifacts) -> Endpoint:
+    async def logged_model_file(request: Request) -> Response:
+        byte_range = _byte_range(request.headers.get("range"))
+        download = await run_artifacts.download_model_file(
+            request.path_params["model_id"],
+            request.query_params.get("artifact_file_path"),
+            byte_range,
+        )
+        return download_response(download, ranged=byte_range is not None)
+
+    return logged_model_file
 
 
 def download_response(download: Download, ranged: bool = False) -> StreamingResponse:

@@ -40,6 +40,7 @@ class TrackingMethods:
     update_experiment = Unary(pb.UpdateExperiment, pb.UpdateExperiment.Response)
     set_experiment_tag = Unary(pb.SetExperimentTag, pb.SetExperimentTag.Response)
     delete_experiment_tag = Unary(pb.DeleteExperimentTag, pb.DeleteExperimentTag.Response)
+    search_datasets = Unary(pb.SearchDatasets, pb.SearchDatasets.Response)
     create_run = Unary(pb.CreateRun, pb.CreateRun.Response)
     update_run = Unary(pb.UpdateRun, pb.UpdateRun.Response)
     delete_run = Unary(pb.DeleteRun, pb.DeleteRun.Response)
@@ -52,6 +53,7 @@ class TrackingMethods:
     search_runs = Unary(pb.SearchRuns, pb.SearchRuns.Response)
     list_artifacts = Unary(pb.ListArtifacts, pb.ListArtifacts.Response)
     get_metric_history = Unary(pb.GetMetricHistory, pb.GetMetricHistory.Response)
+    get_metric_history_bulk = Unary(pb.GetMetricHistoryBulk, pb.GetMetricHistoryBulk.Response)
     get_metric_history_bulk_interval = Unary(
         pb.GetMetricHistoryBulkInterval,
         pb.GetMetricHistoryBulkInterval.Response,

@@ -226,6 +226,18 @@ class InputTag(_message.Message):
     value: str
     def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
 
+class DatasetSummary(_message.Message):
+    __slots__ = ("experiment_id", "name", "digest", "context")
+    EXPERIMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DIGEST_FIELD_NUMBER: _ClassVar[int]
+    CONTEXT_FIELD_NUMBER: _ClassVar[int]
+    experiment_id: str
+    name: str
+    digest: str
+    context: str
+    def __init__(self, experiment_id: _Optional[str] = ..., name: _Optional[str] = ..., digest: _Optional[str] = ..., context: _Optional[str] = ...) -> None: ...
+
 class ModelInput(_message.Message):
     __slots__ = ("model_id",)
     MODEL_ID_FIELD_NUMBER: _ClassVar[int]
@@ -430,6 +442,17 @@ class DeleteExperimentTag(_message.Message):
     experiment_id: str
     key: str
     def __init__(self, experiment_id: _Optional[str] = ..., key: _Optional[str] = ...) -> None: ...
+
+class SearchDatasets(_message.Message):
+    __slots__ = ("experiment_ids",)
+    class Response(_message.Message):
+        __slots__ = ("dataset_summaries",)
+        DATASET_SUMMARIES_FIELD_NUMBER: _ClassVar[int]
+        dataset_summaries: _containers.RepeatedCompositeFieldContainer[DatasetSummary]
+        def __init__(self, dataset_summaries: _Optional[_Iterable[_Union[DatasetSummary, _Mapping]]] = ...) -> None: ...
+    EXPERIMENT_IDS_FIELD_NUMBER: _ClassVar[int]
+    experiment_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, experiment_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class CreateRun(_message.Message):
     __slots__ = ("experiment_id", "user_id", "run_name", "start_time", "tags")
@@ -695,6 +718,21 @@ class GetMetricHistory(_message.Message):
     page_token: str
     max_results: int
     def __init__(self, run_id: _Optional[str] = ..., run_uuid: _Optional[str] = ..., metric_key: _Optional[str] = ..., page_token: _Optional[str] = ..., max_results: _Optional[int] = ...) -> None: ...
+
+class GetMetricHistoryBulk(_message.Message):
+    __slots__ = ("run_id", "metric_key", "max_results")
+    class Response(_message.Message):
+        __slots__ = ("metrics",)
+        METRICS_FIELD_NUMBER: _ClassVar[int]
+        metrics: _containers.RepeatedCompositeFieldContainer[MetricWithRunId]
+        def __init__(self, metrics: _Optional[_Iterable[_Union[MetricWithRunId, _Mapping]]] = ...) -> None: ...
+    RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    METRIC_KEY_FIELD_NUMBER: _ClassVar[int]
+    MAX_RESULTS_FIELD_NUMBER: _ClassVar[int]
+    run_id: _containers.RepeatedScalarFieldContainer[str]
+    metric_key: str
+    max_results: int
+    def __init__(self, run_id: _Optional[_Iterable[str]] = ..., metric_key: _Optional[str] = ..., max_results: _Optional[int] = ...) -> None: ...
 
 class GetMetricHistoryBulkInterval(_message.Message):
     __slots__ = ("run_ids", "metric_key", "start_step", "end_step", "max_results")

@@ -86,6 +86,11 @@ class TrackingServiceStub:
                 request_serializer=berth_dot_v1_dot_tracking__pb2.DeleteExperimentTag.SerializeToString,
                 response_deserializer=berth_dot_v1_dot_tracking__pb2.DeleteExperimentTag.Response.FromString,
                 _registered_method=True)
+        self.SearchDatasets = channel.unary_unary(
+                '/berth.v1.TrackingService/SearchDatasets',
+                request_serializer=berth_dot_v1_dot_tracking__pb2.SearchDatasets.SerializeToString,
+                response_deserializer=berth_dot_v1_dot_tracking__pb2.SearchDatasets.Response.FromString,
+                _registered_method=True)
         self.CreateRun = channel.unary_unary(
                 '/berth.v1.TrackingService/CreateRun',
                 request_serializer=berth_dot_v1_dot_tracking__pb2.CreateRun.SerializeToString,
@@ -145,6 +150,11 @@ class TrackingServiceStub:
                 '/berth.v1.TrackingService/GetMetricHistory',
                 request_serializer=berth_dot_v1_dot_tracking__pb2.GetMetricHistory.SerializeToString,
                 response_deserializer=berth_dot_v1_dot_tracking__pb2.GetMetricHistory.Response.FromString,
+                _registered_method=True)
+        self.GetMetricHistoryBulk = channel.unary_unary(
+                '/berth.v1.TrackingService/GetMetricHistoryBulk',
+                request_serializer=berth_dot_v1_dot_tracking__pb2.GetMetricHistoryBulk.SerializeToString,
+                response_deserializer=berth_dot_v1_dot_tracking__pb2.GetMetricHistoryBulk.Response.FromString,
                 _registered_method=True)
         self.GetMetricHistoryBulkInterval = channel.unary_unary(
                 '/berth.v1.TrackingService/GetMetricHistoryBulkInterval',
@@ -287,6 +297,13 @@ class TrackingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SearchDatasets(self, request, context):
+        """MLflow serves this under /ajax-api only; Berth mounts both prefixes.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CreateRun(self, request, context):
         """-- Runs (authorized against the run's experiment) -----------------------
 
@@ -357,6 +374,14 @@ class TrackingServiceServicer:
 
     def GetMetricHistory(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetMetricHistoryBulk(self, request, context):
+        """MLflow serves this under /ajax-api only, as a plain route without a proto
+        message; Berth's message carries its query parameters.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -508,6 +533,11 @@ def add_TrackingServiceServicer_to_server(servicer, server):
                     request_deserializer=berth_dot_v1_dot_tracking__pb2.DeleteExperimentTag.FromString,
                     response_serializer=berth_dot_v1_dot_tracking__pb2.DeleteExperimentTag.Response.SerializeToString,
             ),
+            'SearchDatasets': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchDatasets,
+                    request_deserializer=berth_dot_v1_dot_tracking__pb2.SearchDatasets.FromString,
+                    response_serializer=berth_dot_v1_dot_tracking__pb2.SearchDatasets.Response.SerializeToString,
+            ),
             'CreateRun': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateRun,
                     request_deserializer=berth_dot_v1_dot_tracking__pb2.CreateRun.FromString,
@@ -567,6 +597,11 @@ def add_TrackingServiceServicer_to_server(servicer, server):
                     servicer.GetMetricHistory,
                     request_deserializer=berth_dot_v1_dot_tracking__pb2.GetMetricHistory.FromString,
                     response_serializer=berth_dot_v1_dot_tracking__pb2.GetMetricHistory.Response.SerializeToString,
+            ),
+            'GetMetricHistoryBulk': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMetricHistoryBulk,
+                    request_deserializer=berth_dot_v1_dot_tracking__pb2.GetMetricHistoryBulk.FromString,
+                    response_serializer=berth_dot_v1_dot_tracking__pb2.GetMetricHistoryBulk.Response.SerializeToString,
             ),
             'GetMetricHistoryBulkInterval': grpc.unary_unary_rpc_method_handler(
                     servicer.GetMetricHistoryBulkInterval,
@@ -905,6 +940,33 @@ class TrackingService:
             _registered_method=True)
 
     @staticmethod
+    def SearchDatasets(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/berth.v1.TrackingService/SearchDatasets',
+            berth_dot_v1_dot_tracking__pb2.SearchDatasets.SerializeToString,
+            berth_dot_v1_dot_tracking__pb2.SearchDatasets.Response.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def CreateRun(request,
             target,
             options=(),
@@ -1218,6 +1280,33 @@ class TrackingService:
             '/berth.v1.TrackingService/GetMetricHistory',
             berth_dot_v1_dot_tracking__pb2.GetMetricHistory.SerializeToString,
             berth_dot_v1_dot_tracking__pb2.GetMetricHistory.Response.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMetricHistoryBulk(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/berth.v1.TrackingService/GetMetricHistoryBulk',
+            berth_dot_v1_dot_tracking__pb2.GetMetricHistoryBulk.SerializeToString,
+            berth_dot_v1_dot_tracking__pb2.GetMetricHistoryBulk.Response.FromString,
             options,
             channel_credentials,
             insecure,

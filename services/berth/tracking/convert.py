@@ -8,6 +8,7 @@ from berth.proto import tracking_pb2 as pb
 from berth.tracking.entities import (
     Dataset,
     DatasetInput,
+    DatasetSummary,
     Experiment,
     FileInfo,
     LoggedModel,
@@ -104,6 +105,15 @@ def metric_with_run_to_proto(metric: Metric) -> pb.MetricWithRunId:
         step=metric.step,
         run_id=metric.run_id,
     )
+
+
+def dataset_summary_to_proto(summary: DatasetSummary) -> pb.DatasetSummary:
+    message = pb.DatasetSummary(
+        experiment_id=summary.experiment_id, name=summary.name, digest=summary.digest
+    )
+    if summary.context is not None:
+        message.context = summary.context
+    return message
 
 
 def dataset_input_to_proto(dataset_input: DatasetInput) -> pb.DatasetInput:

@@ -124,6 +124,16 @@ class DatasetInput:
 
 
 @dataclass(frozen=True)
+class DatasetSummary:
+    """A dataset an experiment's runs used, with the context of one use (None: untagged)."""
+
+    experiment_id: str
+    name: str
+    digest: str
+    context: str | None
+
+
+@dataclass(frozen=True)
 class ModelOutput:
     model_id: str
     step: int

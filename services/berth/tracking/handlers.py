@@ -26,6 +26,7 @@ from berth.tracking.entities import (
 from berth.tracking.service import TrackingService
 from berth.wire.dual import DualResponse
 from berth.wire.fields import require, run_id_of
+from berth.wire.json import message_to_dict
 
 R = TypeVar("R", bound=Message)
 
@@ -118,6 +119,12 @@ class TrackingHandlers:
         require(request, "experiment_id", "key")
         await self._service.delete_experiment_tag(request.experiment_id, request.key)
         return pb.DeleteExperimentTag.Response()
+
+    async def search_datasets(self, request: pb.SearchDatasets) -> pb.SearchDatasets.Response:
+        summaries = await self._service.search_datasets(list(request.experiment_ids))
+        return pb.SearchDatasets.Response(
+            dataset_summaries=[convert.dataset_summary_to_proto(s) for s in summaries]
+        )
 
     # ------------------------------------------------------------------ runs
 
@@ -248,6 +255,20 @@ class TrackingHandlers:
         return DualResponse(
             message=lambda: _paged(convert.metric_history_to_proto(key, page.items), page),
             document=lambda: documents.paged(documents.metric_history(key, page.items), page),
+        )
+
+    async def get_metric_history_bulk(self, request: pb.GetMetricHistoryBulk) -> DualResponse:
+        metrics = await self._service.metric_histories(
+            list(request.run_id),
+            request.metric_key if request.HasField("metric_key") else None,
+            request.max_results if request.HasField("max_results") else None,
+        )
+        message = pb.GetMetricHistoryBulk.Response(
+            metrics=[convert.metric_with_run_to_proto(m) for m in metrics]
+        )
+        # MLflow's route builds its JSON by hand: "metrics" is there even when empty.
+        return DualResponse(
+            message=lambda: message, document=lambda: {"metrics": [], **message_to_dict(message)}
         )
 
     async def get_metric_history_bulk_interval(

@@ -16,6 +16,7 @@ from berth.tracking import validation
 from berth.tracking.entities import (
     RUN_NAME_TAG,
     DatasetInput,
+    DatasetSummary,
     Experiment,
     FileInfo,
     LifecycleStage,
@@ -41,7 +42,10 @@ from berth.tracking.store import TrackingStore
 SEARCH_MAX_RESULTS_DEFAULT = 1000
 SEARCH_MAX_RESULTS_THRESHOLD = 50000
 LOGGED_MODELS_MAX_RESULTS_DEFAULT = 50
+SEARCH_DATASETS_MAX_EXPERIMENTS = 20
+SEARCH_DATASETS_MAX_RESULTS = 1000
 BULK_HISTORY_MAX_RUNS = 100
+HISTORIES_MAX_RESULTS = 25000
 BULK_HISTORY_MAX_RESULTS = 2500
 MODEL_HISTORY_TAG = "mlflow.log-model.history"
 
@@ -127,6 +131,21 @@ class TrackingService:
     async def delete_experiment_tag(self, experiment_id: str, key: str) -> None:
         async with self._db.transaction() as session:
             await self._store.delete_experiment_tag(session, experiment_id, key, self._clock())
+
+    async def search_datasets(self, experiment_ids: Sequence[str]) -> list[DatasetSummary]:
+        """The datasets the experiments' runs used, by context; at most 1000, as MLflow."""
+        if not experiment_ids:
+            raise invalid("SearchDatasets request must specify at least one experiment_id.")
+        if len(experiment_ids) > SEARCH_DATASETS_MAX_EXPERIMENTS:
+            raise invalid(
+                f"SearchDatasets request cannot specify more than "
+                f"{SEARCH_DATASETS_MAX_EXPERIMENTS} experiment_ids. "
+                f"Received {len(experiment_ids)} experiment_ids."
+            )
+        async with self._db.reads() as session:
+            return await self._store.search_datasets(
+                session, experiment_ids, SEARCH_DATASETS_MAX_RESULTS
+            )
 
     # ------------------------------------------------------------------ runs
 
@@ -270,6 +289,31 @@ class TrackingService:
             )
         async with self._db.reads() as session:
             return await self._store.metric_history(session, run_id, key, max_results, page_token)
+
+    async def metric_histories(
+        self, run_ids: Sequence[str], key: str | None, max_results: int | None
+    ) -> list[Metric]:
+        """Whole histories of one key for up to 100 runs (MLflow's get-history-bulk): at most
+        ``max_results`` points, 25000 when absent or larger; runs that do not exist add none.
+        """
+        if not run_ids:
+            raise invalid("GetMetricHistoryBulk request must specify at least one run_id.")
+        if len(run_ids) > BULK_HISTORY_MAX_RUNS:
+            raise invalid(
+                f"GetMetricHistoryBulk request cannot specify more than "
+                f"{BULK_HISTORY_MAX_RUNS} run_ids. Received {len(run_ids)} run_ids."
+            )
+        if key is None:
+            raise invalid("GetMetricHistoryBulk request must specify a metric_key.")
+        if max_results is not None and max_results < 0:
+            raise invalid(
+                f"Invalid value {max_results} for parameter 'max_results': it must not be negative."
+            )
+        limit = min(
+            HISTORIES_MAX_RESULTS if max_results is None else max_results, HISTORIES_MAX_RESULTS
+        )
+        async with self._db.reads() as session:
+            return await self._store.metric_histories(session, run_ids, key, limit)
 
     async def metric_history_sampled(
         self,

@@ -41,6 +41,7 @@ from berth.tracking.entities import (
     RUN_NAME_TAG,
     Dataset,
     DatasetInput,
+    DatasetSummary,
     Experiment,
     LifecycleStage,
     LoggedModel,
@@ -439,6 +440,26 @@ class SqlTrackingStore(LoggedModelMethods):
         next_token = page_token.encode_after((step, timestamp, value, is_nan), query_id)
         return Page(list(points[:max_results]), next_token)
 
+    async def metric_histories(
+        self, session: AsyncSession, run_ids: Sequence[str], key: str, limit: int
+    ) -> list[Metric]:
+        """The first ``limit`` points of these runs' histories of ``key``, in MLflow's order
+        for them: run id, then timestamp, step and value. Unknown runs have no points."""
+        statement = (
+            select(*metric_sql.METRIC_COLUMNS)
+            .where(t.MetricRow.run_id.in_(run_ids), t.MetricRow.key == key)
+            .order_by(
+                t.MetricRow.run_id,
+                t.MetricRow.timestamp,
+                t.MetricRow.step,
+                t.MetricRow.value,
+                t.MetricRow.is_nan,
+            )
+            .limit(limit)
+        )
+        rows = (await (await session.connection()).execute(statement)).all()
+        return [metric_sql.metric_from_row(row, with_run=True) for row in rows]
+
     async def metric_history_sampled(
         self,
         session: AsyncSession,
@@ -745,6 +766,42 @@ class SqlTrackingStore(LoggedModelMethods):
             )
             for input_id, dataset in pairs
         }
+
+    async def search_datasets(
+        self, session: AsyncSession, experiment_ids: Sequence[str], limit: int
+    ) -> list[DatasetSummary]:
+        """Each (dataset, context) pair the experiments' runs used, a use without a context
+        tag as context None; experiments in any lifecycle stage, unknown ones adding nothing.
+
+        MLflow leaves the order to the database; here it is experiment, name, digest and
+        context, so the ``limit`` cuts the same rows every time.
+        """
+        context = t.InputTagRow.value
+        statement = (
+            select(t.DatasetRow.experiment_id, t.DatasetRow.name, t.DatasetRow.digest, context)
+            .distinct()
+            .join(t.InputRow, t.InputRow.dataset_id == t.DatasetRow.dataset_id)
+            .outerjoin(
+                t.InputTagRow,
+                and_(
+                    t.InputTagRow.input_id == t.InputRow.input_id,
+                    t.InputTagRow.key == run_sql.DATASET_CONTEXT_TAG,
+                ),
+            )
+            .where(t.DatasetRow.experiment_id.in_([experiment_key(e) for e in experiment_ids]))
+            .order_by(
+                t.DatasetRow.experiment_id,
+                t.DatasetRow.name,
+                t.DatasetRow.digest,
+                context.asc().nulls_first(),
+            )
+            .limit(limit)
+        )
+        rows = (await session.execute(statement)).all()
+        return [
+            DatasetSummary(str(experiment_id), name, digest, value)
+            for experiment_id, name, digest, value in rows
+        ]
 
     # ------------------------------------------------------------------ logged models
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from berth.tracking.entities import (
     DatasetInput,
+    DatasetSummary,
     Experiment,
     LifecycleStage,
     LoggedModel,
@@ -134,6 +135,10 @@ class TrackingStore(Protocol):
         token: str | None,
     ) -> Page[MetricPoint]: ...
 
+    async def metric_histories(
+        self, session: AsyncSession, run_ids: Sequence[str], key: str, limit: int
+    ) -> list[Metric]: ...
+
     async def metric_history_sampled(
         self,
         session: AsyncSession,
@@ -166,6 +171,10 @@ class TrackingStore(Protocol):
     async def log_outputs(
         self, session: AsyncSession, run_id: str, outputs: Sequence[ModelOutput]
     ) -> None: ...
+
+    async def search_datasets(
+        self, session: AsyncSession, experiment_ids: Sequence[str], limit: int
+    ) -> list[DatasetSummary]: ...
 
     async def create_logged_model(
         self,

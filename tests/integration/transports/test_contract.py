@@ -133,6 +133,61 @@ async def test_a_run_deleted_on_one_wire_is_deleted_on_the_other(
     assert run.info.lifecycle_stage == "deleted"
 
 
+async def test_datasets_logged_on_one_wire_are_summarised_on_the_other(
+    transport: Transport, other: Transport
+) -> None:
+    experiment_id = await _experiment(transport, "with-datasets")
+    run_id = await _run(transport, experiment_id)
+    dataset = pb.Dataset(name="train", digest="d1", source_type="local", source="{}")
+    await transport.call(
+        "LogInputs",
+        pb.LogInputs(
+            run_id=run_id,
+            datasets=[
+                pb.DatasetInput(
+                    dataset=dataset, tags=[pb.InputTag(key="mlflow.data.context", value="eval")]
+                )
+            ],
+        ),
+        pb.LogInputs.Response,
+    )
+
+    found = await other.call(
+        "SearchDatasets",
+        pb.SearchDatasets(experiment_ids=[experiment_id]),
+        pb.SearchDatasets.Response,
+    )
+
+    assert list(found.dataset_summaries) == [
+        pb.DatasetSummary(experiment_id=experiment_id, name="train", digest="d1", context="eval")
+    ]
+
+
+async def test_histories_logged_on_one_wire_are_read_in_bulk_on_the_other(
+    transport: Transport, other: Transport
+) -> None:
+    run_ids = sorted([await _run(transport), await _run(transport)])
+    for run_id in run_ids:
+        await transport.call(
+            "LogBatch",
+            pb.LogBatch(
+                run_id=run_id,
+                metrics=[pb.Metric(key="loss", value=1.0 / t, timestamp=t, step=0) for t in (2, 1)],
+            ),
+            pb.LogBatch.Response,
+        )
+
+    bulk = await other.call(
+        "GetMetricHistoryBulk",
+        pb.GetMetricHistoryBulk(run_id=run_ids, metric_key="loss"),
+        pb.GetMetricHistoryBulk.Response,
+    )
+
+    assert [(m.run_id, m.timestamp, m.value) for m in bulk.metrics] == [
+        (run_id, t, 1.0 / t) for run_id in run_ids for t in (1, 2)
+    ]
+
+
 async def test_a_registered_model_created_on_one_wire_is_read_on_the_other(
     transport: Transport, other: Transport
 ) -> None:
