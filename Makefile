@@ -27,7 +27,10 @@ help:
 uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --user uv
 
+# The web UI's build is fetched once into the user's cache; without it the API still serves.
 run: uv
+	@$(UV) run --frozen --no-default-groups python -m berth.ui.fetch || \
+		echo "make run: no web UI fetched (see above); starting the API without it" >&2
 	$(UV) run --frozen --no-default-groups berth server
 
 # pytest exits 5 when it collected nothing: a run that proved nothing is a failure, said so.

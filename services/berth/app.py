@@ -37,6 +37,7 @@ from berth.tracking.locations import ArtifactLister
 from berth.tracking.service import TrackingService
 from berth.tracking.sql_store import SqlTrackingStore
 from berth.ui import routes as ui_routes
+from berth.ui import static as ui_static
 from berth.wire import grpc_server, rest
 from berth.wire.hosts import HostGuard
 from berth.wire.metrics import mount_metrics
@@ -113,6 +114,8 @@ def create_app(settings: Settings) -> FastAPI:
             **_artifacts_info(settings),
         },
     )
+    # Last, so that no API route is shadowed by the UI's paths.
+    ui_static.mount(app, settings)
     return app
 
 

@@ -10,6 +10,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -27,6 +28,7 @@ from berth.db.transaction import Database
 from berth.errors import BerthError
 from berth.tracking.gc import ArtifactOutcome, GarbageCollector, Kind, parse_age
 from berth.tracking.sql_store import SqlTrackingStore
+from berth.ui import static as ui_static
 
 log = logging.getLogger("berth")
 T = TypeVar("T")
@@ -181,6 +183,21 @@ def artifact_mode_options(command: F) -> F:
     help="Create the schema in an empty database at start. With --no-create-schema an empty "
     "database stops the server, like an old one: `berth db upgrade` migrates it.",
 )
+@click.option(
+    "--ui/--no-ui",
+    envvar="BERTH_UI",
+    default=True,
+    show_default=True,
+    help="Serve MLflow's web UI at / (not with --artifacts-only).",
+)
+@click.option(
+    "--ui-dir",
+    envvar="BERTH_UI_DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The UI build to serve, a folder with index.html (default: the pinned build that "
+    "`python -m berth.ui.fetch` puts in the user's cache).",
+)
 @artifact_store_options
 @listening_options
 def server(**options: Any) -> None:
@@ -246,6 +263,7 @@ def _serve(settings: Settings) -> None:
             _redacted(settings.backend_store_uri),
             settings.artifact_root,
         )
+        ui_static.announce(settings, f"http://{settings.host}:{settings.port}")
     if settings.grpc_port:
         log.info("gRPC on %s:%d", settings.host, settings.grpc_port)
     server_process.replace_current_process()

@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from berth.artifacts.backends.options import AddressingStyle, S3Options, StoreOptions
+from berth.ui.fetch import default_ui_dir
 
 DEFAULT_BACKEND_STORE_URI = "sqlite:///mlflow.db"
 DEFAULT_ARTIFACTS_DESTINATION = "./mlartifacts"
@@ -67,6 +68,16 @@ class Settings(BaseSettings):
         "to and from the store themselves (S3 and MinIO).",
     )
     presigned_url_expiry_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
+    ui: bool = Field(
+        default=True,
+        description="Serve MLflow's web UI at / and /static-files/ (berth server only: the "
+        "registry and artifact services alone serve no UI).",
+    )
+    ui_dir: Path | None = Field(
+        default=None,
+        description="The UI build to serve, a folder holding index.html (default: the cache "
+        "that python -m berth.ui.fetch fills).",
+    )
 
     # S3 and S3 APIs (MinIO ...). Credentials: botocore's standard chain unless given here.
     s3_endpoint_url: str | None = None
@@ -144,6 +155,11 @@ class Settings(BaseSettings):
         if self.artifacts_mode == "direct" and root and not root.startswith("mlflow-artifacts:"):
             return _absolute_if_local(root)
         return _absolute_if_local(self.artifacts_destination)
+
+    @property
+    def ui_build_dir(self) -> Path:
+        """Where the UI build is looked for (whether or not one is there)."""
+        return (self.ui_dir if self.ui_dir is not None else default_ui_dir()).expanduser()
 
     @property
     def store_options(self) -> StoreOptions:
