@@ -36,6 +36,7 @@ from berth.tracking.lineage import TrackingLineage
 from berth.tracking.locations import ArtifactLister
 from berth.tracking.service import TrackingService
 from berth.tracking.sql_store import SqlTrackingStore
+from berth.ui import graphql
 from berth.ui import routes as ui_routes
 from berth.ui import static as ui_static
 from berth.wire import grpc_server, rest
@@ -85,6 +86,7 @@ def create_app(settings: Settings) -> FastAPI:
     tracking_rpcs = bind(TRACKING, TrackingHandlers(tracking))
     rest.mount(app, tracking_rpcs, settings.max_request_bytes)
     registry_rpcs = _mount_registry(app, settings, registry)
+    graphql.mount(app, [*tracking_rpcs, *registry_rpcs])
     artifacts = _artifact_service(settings, artifact_store)
     if settings.serve_artifacts:
         artifact_routes.mount(app, artifacts)

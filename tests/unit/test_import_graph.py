@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-CONFIGURED_ONLY = ("botocore", "aiobotocore", "alembic", "mako")
+CONFIGURED_ONLY = ("botocore", "aiobotocore", "alembic", "mako", "graphql")
 
 
 def loaded_after(code: str, cwd: Path) -> set[str]:
@@ -22,7 +22,7 @@ def loaded_after(code: str, cwd: Path) -> set[str]:
     return set(result.stdout.split())
 
 
-def test_the_app_with_a_local_store_loads_neither_s3_nor_alembic(tmp_path: Path) -> None:
+def test_the_app_with_a_local_store_loads_no_s3_alembic_or_graphql(tmp_path: Path) -> None:
     code = (
         "from berth.app import create_app\n"
         "from berth.config import Settings\n"
