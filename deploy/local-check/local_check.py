@@ -11,10 +11,11 @@ Kubernetes):
 2. start what the cluster provides: a fresh database on the local PostgreSQL, moto's S3 server
    with the bucket;
 3. run the migration hook Job's container, then each Deployment's init containers and
-   container, with the container's args and the env it would get (literal values, the
-   rendered ConfigMaps and Secrets); every Service name is mapped to a loopback port, and a
-   container that declares a grpc port gets one of its own, whose grpc.health.v1 must answer
-   SERVING;
+   container, with the container's args and the env it would get (the image's, literal
+   values, the rendered ConfigMaps and Secrets); every Service name is mapped to a loopback
+   port, and a container that declares a grpc port gets one of its own, whose grpc.health.v1
+   must answer SERVING. The image's web UI build is this machine's (`python -m
+   berth.ui.fetch`, fetched once into the user's cache, or --ui-dir);
 4. run the gateway's rendered nginx.conf with a real nginx (upstreams, listen port and temp
    paths rewritten);
 5. through the gateway URL: the `helm test` Pod's smoke script, then the released mlflow client
@@ -22,6 +23,11 @@ Kubernetes):
    mode moves files with the artifact repository. In proxied mode the client has no S3
    credentials, and the artifact pods' /metrics must show that the bytes went through them;
    in direct mode the client writes to S3 itself;
+   the web UI (the smoke script opens / too, and checks that artifacts-only has none): / is
+   the build's index.html and its code loads from /static-files/; a run's page gets the run
+   from POST /graphql and GET /ajax-api/2.0/mlflow/runs/get (the page itself,
+   /#/experiments/<id>/runs/<run>, is a hash route of /); the UI's model-version file
+   downloads (/model-versions/get-artifact) reach the registry pods;
 6. where there are runs, a run deleted through the gateway, then the gc CronJob's container
    once: it must delete that run for good.
 
@@ -44,11 +50,13 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +66,8 @@ import grpc
 import helm_python as helm
 import yaml
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from berth.ui import fetch as ui_fetch
 
 SERVING_STATUS = health_pb2.HealthCheckResponse.ServingStatus
 SERVING = health_pb2.HealthCheckResponse.SERVING
@@ -77,6 +87,13 @@ BUCKET = "mlflow"
 S3_KEYS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 BIN = Path(sys.executable).parent
 START_TIMEOUT = 90.0
+# Where the image keeps the UI build (services/Dockerfile: ENV BERTH_UI_DIR); here, this
+# machine's build stands in for it.
+UI_DIR_ENV = "BERTH_UI_DIR"
+GET_RUN = (
+    "query GetRun($id: String!) { mlflowGetRun(input: {runId: $id}) "
+    "{ run { info { runId runName experimentId } data { params { key value } } } } }"
+)
 
 
 def log(message: str) -> None:
@@ -264,6 +281,19 @@ def fetch(url: str) -> str:
         return text
 
 
+def get(url: str) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers (lower-case names) and body of GET ``url``, error answers included."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, _headers(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, _headers(exc.headers), exc.read()
+
+
+def _headers(message: Message) -> dict[str, str]:
+    return {name.lower(): value for name, value in message.items()}
+
+
 def post_json(url: str, body: dict[str, Any]) -> dict[str, Any]:
     request = urllib.request.Request(
         url, json.dumps(body).encode(), {"Content-Type": "application/json"}, method="POST"
@@ -363,14 +393,32 @@ def run_migration_job(cluster: Cluster, processes: Processes, scratch: Path) -> 
         log(f"hook Job {job['metadata']['name']} ({hook}): {output.strip().splitlines()[-1]}")
 
 
+def ui_build(ui_dir: Path | None) -> Path:
+    """The web UI build that the image would carry: ``ui_dir``, or the pinned one in this
+    user's cache, fetched there the first time."""
+    if ui_dir is not None:
+        if not (ui_dir / "index.html").is_file():
+            raise CheckFailed(f"--ui-dir {ui_dir} holds no index.html")
+        return ui_dir
+    build = ui_fetch.default_ui_dir()
+    try:
+        if ui_fetch.fetch(build):
+            log(f"web UI: fetched MLflow {ui_fetch.MLFLOW_UI_VERSION}'s build into {build}")
+    except (ui_fetch.FetchError, OSError) as exc:
+        raise CheckFailed(f"no web UI build (python -m berth.ui.fetch): {exc}") from exc
+    return build
+
+
 def start_deployments(
     cluster: Cluster,
     processes: Processes,
     ports: dict[str, int],
     scratch: Path,
+    image_env: dict[str, str],
 ) -> dict[str, int]:
-    """Start each Berth Deployment's container; the loopback gRPC port of those that declare
-    one (every pod would have the chart's port to itself; here they share one host)."""
+    """Start each Berth Deployment's container (with ``image_env``, what the image's ENV
+    sets); the loopback gRPC port of those that declare one (every pod would have the
+    chart's port to itself; here they share one host)."""
     started: list[tuple[Process, str, dict[str, str]]] = []
     grpc_ports: dict[str, int] = {}
     for deployment in cluster.of_kind("Deployment"):
@@ -387,6 +435,7 @@ def start_deployments(
             grpc_ports[name] = free_port()
         env = {
             **base_env(scratch),
+            **image_env,
             **cluster.environment(container),
             "BERTH_HOST": "127.0.0.1",
             "BERTH_PORT": str(ports[name]),
@@ -522,6 +571,64 @@ def run_gc_job(cluster: Cluster, processes: Processes, scratch: Path, gateway: s
     log(f"CronJob {cron_job['metadata']['name']}: {output.strip().splitlines()[-1]}")
 
 
+def check_web_ui(gateway: str, build: Path) -> None:
+    """/ through the gateway is the build's index.html, and the code it names loads from
+    /static-files/ with the long cache of hashed assets."""
+    status, _, page = get(f"{gateway}/")
+    if status != 200 or page != (build / "index.html").read_bytes():
+        raise CheckFailed(f"/ is not the UI build's index.html ({status}): {page[:300]!r}")
+    bundle = re.search(rb'src="(static-files/static/js/main\.[0-9a-f]+\.js)"', page)
+    if bundle is None:
+        raise CheckFailed(f"the UI's index.html names no bundle: {page[:300]!r}")
+    asset = bundle[1].decode()
+    status, headers, code = get(f"{gateway}/{asset}")
+    expected = (build / asset.removeprefix("static-files/")).read_bytes()
+    if status != 200 or code != expected:
+        raise CheckFailed(f"/{asset} answered {status} with {len(code)} bytes")
+    if "immutable" not in headers.get("cache-control", ""):
+        raise CheckFailed(f"/{asset} is not cached for good: {headers.get('cache-control')}")
+    log(f"web UI: / is the build's index.html, /{asset} loads ({len(code)} bytes, immutable)")
+
+
+def check_run_page(gateway: str) -> None:
+    """A run's page through the gateway: the UI's page is /, and the page gets its run from
+    POST /graphql (mlflowGetRun) and GET /ajax-api/2.0/mlflow/runs/get."""
+    api = f"{gateway}/ajax-api/2.0/mlflow"
+    name = f"local-check-ui-{uuid.uuid4().hex[:8]}"
+    experiment = post_json(f"{api}/experiments/create", {"name": name})["experiment_id"]
+    created = post_json(f"{api}/runs/create", {"experiment_id": experiment, "run_name": "ui-run"})
+    run = created["run"]["info"]["run_id"]
+    post_json(f"{api}/runs/log-parameter", {"run_id": run, "key": "alpha", "value": "0.1"})
+
+    answer = post_json(f"{gateway}/graphql", {"query": GET_RUN, "variables": {"id": run}})
+    expected = {
+        "info": {"runId": run, "runName": "ui-run", "experimentId": experiment},
+        "data": {"params": [{"key": "alpha", "value": "0.1"}]},
+    }
+    got = ((answer.get("data") or {}).get("mlflowGetRun") or {}).get("run")
+    if got != expected or answer.get("errors"):
+        raise CheckFailed(f"POST /graphql mlflowGetRun answered {answer}")
+    info = json.loads(fetch(f"{api}/runs/get?run_id={run}"))["run"]["info"]
+    if (info["run_id"], info["run_name"]) != (run, "ui-run"):
+        raise CheckFailed(f"GET /ajax-api/2.0/mlflow/runs/get answered {info}")
+    log(f"web UI: the page of run {run} (/#/experiments/{experiment}/runs/{run}) gets its run")
+
+
+def check_registry_files_route(gateway: str, ports: dict[str, int]) -> None:
+    """The UI's download of a model version's file, through the gateway, is answered by the
+    registry pods (tracking's /metrics shows none)."""
+    query = urllib.parse.urlencode({"name": "no-such-model", "version": "1", "path": "MLmodel"})
+    status, _, body = get(f"{gateway}/model-versions/get-artifact?{query}")
+    if status != 404 or b"RESOURCE_DOES_NOT_EXIST" not in body:
+        raise CheckFailed(f"/model-versions/get-artifact answered {status}: {body[:300]!r}")
+    served = re.compile(r'berth_http_requests_total\{[^}]*route="/model-versions/get-artifact"')
+    by_registry = served.search(fetch(f"http://127.0.0.1:{ports['registry']}/metrics"))
+    by_tracking = served.search(fetch(f"http://127.0.0.1:{ports['tracking']}/metrics"))
+    if by_registry is None or by_tracking is not None:
+        raise CheckFailed("/model-versions/get-artifact did not reach the registry pods alone")
+    log("web UI: /model-versions/get-artifact reaches the registry pods")
+
+
 def check_bytes_went_through_the_artifact_service(ports: dict[str, int]) -> None:
     uploads = re.compile(
         r'berth_http_requests_total\{method="PUT",'
@@ -549,6 +656,13 @@ def main() -> int:
         help="An admin connection to the PostgreSQL server that stands in for the cluster's.",
     )
     parser.add_argument("--keep", action="store_true", help="Keep the logs' folder.")
+    parser.add_argument(
+        "--ui-dir",
+        type=Path,
+        default=None,
+        help="The web UI build the image would carry (default: the pinned build in the "
+        "user's cache, fetched by python -m berth.ui.fetch when missing).",
+    )
     args = parser.parse_args()
     mode: str = args.mode
     scratch = Path(tempfile.mkdtemp(prefix=f"berth-local-check-{mode}-"))
@@ -567,11 +681,18 @@ def main() -> int:
                 secrets["berth-database"] = {"uri": db_uri}
                 cluster.hosts[DB_HOST] = admin.split("@", 1)[1].split("/", 1)[0]
             ports = map_services(cluster)
+            build = ui_build(args.ui_dir)
             run_migration_job(cluster, processes, scratch)
-            check_grpc_health(start_deployments(cluster, processes, ports, scratch))
+            image_env = {UI_DIR_ENV: str(build)}
+            check_grpc_health(start_deployments(cluster, processes, ports, scratch, image_env))
             gateway = start_gateway(cluster, processes, ports, scratch)
             run_helm_test(cluster, processes, scratch)
             run_client(mode, gateway, s3_address, processes, scratch)
+            if mode != "artifactsOnly":
+                check_web_ui(gateway, build)
+                check_run_page(gateway)
+            if "registry" in ports:
+                check_registry_files_route(gateway, ports)
             if "artifacts" in ports:
                 check_bytes_went_through_the_artifact_service(ports)
             keys = bucket_keys(s3_address)

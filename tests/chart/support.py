@@ -103,11 +103,47 @@ class Release:
         return conf
 
     def nginx_routes(self) -> dict[str, str]:
-        """nginx location -> the host:port its upstream sends to."""
+        """nginx location (with its modifier, "~ regex" or "= path") -> the host:port its
+        upstream sends to, in the order of the configuration."""
         conf = self.nginx_conf()
         upstreams = dict(re.findall(r"upstream (\S+) \{\s*server (\S+);", conf))
-        routes = re.findall(r"location (~ \S+|/) \{[^}]*?proxy_pass http://(\S+);", conf)
+        routes = re.findall(r"location ((?:[~=] )?\S+) \{[^}]*?proxy_pass http://(\S+);", conf)
         return {location: upstreams[name] for location, name in routes}
+
+    def gateway_service_for(self, path: str) -> str:
+        """The Service the gateway's nginx sends ``path`` to, chosen as nginx chooses a
+        location: an exact match, else the first regex that matches, else the longest
+        prefix (the configuration has no ``^~`` prefixes)."""
+        routes = self.nginx_routes()
+        exact = routes.get(f"= {path}")
+        regex = (a for loc, a in routes.items() if loc[:2] == "~ " and re.search(loc[2:], path))
+        prefixes = [loc for loc in routes if loc[0] == "/" and path.startswith(loc)]
+        address = exact or next(regex, None) or routes[max(prefixes, key=len)]
+        return address.split(":")[0]
+
+    def ingress_service_for(self, path: str) -> str:
+        """The Service the release's Ingresses send ``path`` to: the longest matching path
+        wins, Exact before Prefix (Kubernetes' rule)."""
+        candidates = [
+            (len(rule["path"]), rule["pathType"] == "Exact", rule["backend"]["service"]["name"])
+            for ingress in self.of_kind("Ingress")
+            for rule in ingress["spec"]["rules"][0]["http"]["paths"]
+            if _path_matches(rule["pathType"], rule["path"], path)
+        ]
+        return max(candidates)[2]
+
+    def http_route_service_for(self, path: str) -> str:
+        """The Service the release's HTTPRoute sends ``path`` to: an Exact match first, then
+        the longest PathPrefix (the Gateway API's precedence)."""
+        candidates = [
+            (match["path"]["type"] == "Exact", len(match["path"]["value"]), rule["backendRefs"])
+            for route in self.of_kind("HTTPRoute")
+            for rule in route["spec"]["rules"]
+            for match in rule["matches"]
+            if _path_matches(match["path"]["type"], match["path"]["value"], path)
+        ]
+        backends: list[dict[str, Any]] = max(candidates, key=lambda c: c[:2])[2]
+        return str(backends[0]["name"])
 
     def pod_specs(self) -> list[tuple[str, dict[str, Any]]]:
         """Every pod this release can start: workloads, hook Jobs, CronJobs' Jobs and the
@@ -122,6 +158,15 @@ class Release:
             elif doc["kind"] == "Pod":
                 specs.append((name, doc["spec"]))
         return specs
+
+
+def _path_matches(kind: str, pattern: str, path: str) -> bool:
+    """Kubernetes' (and the Gateway API's) path matching: Exact is the whole path; a prefix
+    matches element by element, so /api/ matches /api/x but not /apix."""
+    if kind == "Exact":
+        return path == pattern
+    elements = [e for e in pattern.split("/") if e]
+    return [e for e in path.split("/") if e][: len(elements)] == elements
 
 
 def render(mode: str | None = None, overrides: dict[str, Any] | None = None) -> Release:

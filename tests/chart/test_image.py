@@ -1,5 +1,5 @@
 """services/Dockerfile, read (no Docker engine here to build it): the final stage is what the
-chart's security context expects."""
+chart's security context expects, and it carries the web UI that a build stage fetched."""
 
 from __future__ import annotations
 
@@ -7,12 +7,18 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
+from berth.config import Settings
 from tests.chart.support import REPO
 
 DOCKERFILE = (REPO / "services" / "Dockerfile").read_text()
 FINAL_STAGE = DOCKERFILE.split("AS runtime", 1)[1]
+UI_STAGE = DOCKERFILE.split("AS ui\n", 1)[1].split("\nFROM ", 1)[0]
+UI_IN_IMAGE = "/opt/berth/ui"
 
 
 def test_the_image_installs_the_lock_file_without_development_groups() -> None:
@@ -83,3 +89,63 @@ def test_the_runtime_environment_the_image_installs_runs_berth_with_postgresql_a
 
 def test_the_image_compiles_the_bytecode_the_server_process_runs() -> None:
     assert re.search(r"python -OO -m compileall [^\n]*/opt/berth/lib", DOCKERFILE)
+
+
+def _image_env() -> dict[str, str]:
+    """The ENV the final stage sets, as NAME -> value."""
+    block = re.search(r"^ENV ((?:[^\n]*\\\n)*[^\n]*)$", FINAL_STAGE, re.MULTILINE)
+    assert block, "the final stage sets no ENV"
+    return dict(re.findall(r"(\w+)=(\S+)", block[1]))
+
+
+def _ui_stage_sources() -> list[str]:
+    """The repository files the ui stage copies in."""
+    return [
+        source
+        for line in re.findall(r"^COPY (.+)$", UI_STAGE, re.MULTILINE)
+        for source in line.split()[:-1]
+    ]
+
+
+def test_the_ui_stage_copies_only_the_fetcher_so_its_layer_outlives_code_changes() -> None:
+    assert _ui_stage_sources() == [
+        "services/berth/__init__.py",
+        "services/berth/ui/__init__.py",
+        "services/berth/ui/fetch.py",
+    ]
+    assert re.search(r"PYTHONPATH=/src/services python -m berth.ui.fetch --dest /ui", UI_STAGE)
+
+
+def test_the_files_the_ui_stage_copies_run_the_fetcher_with_the_standard_library_alone(
+    tmp_path: Path,
+) -> None:
+    """The stage's interpreter has none of Berth's dependencies: the copied files, run
+    without site-packages (python -S), must start the fetcher."""
+    for source in _ui_stage_sources():
+        target = tmp_path / source
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / source, target)
+
+    result = subprocess.run(
+        [sys.executable, "-S", "-m", "berth.ui.fetch", "--help"],
+        env={"PATH": os.environ.get("PATH", "/usr/bin"), "PYTHONPATH": str(tmp_path / "services")},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "--dest" in result.stdout
+
+
+def test_the_final_stage_carries_the_whole_ui_build_with_its_licence_files() -> None:
+    assert f"COPY --from=ui /ui {UI_IN_IMAGE}" in FINAL_STAGE
+    assert "test -d /ui/licenses" in UI_STAGE  # the wheel's licence files came along
+
+
+def test_the_image_points_berth_at_its_ui_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    """BERTH_UI_DIR as the image sets it is the setting berth server reads."""
+    monkeypatch.setenv("BERTH_UI_DIR", _image_env()["BERTH_UI_DIR"])
+
+    assert Settings().ui_build_dir == Path(UI_IN_IMAGE)

@@ -1,6 +1,6 @@
 """deploy/local-check for each mode: the rendered chart's containers run as local processes
 (PostgreSQL, moto's S3, a real nginx with the rendered gateway config) and the released
-mlflow client works through the gateway URL."""
+mlflow client works through the gateway URL, as does the web UI where tracking runs."""
 
 from __future__ import annotations
 
@@ -42,3 +42,5 @@ def test_the_rendered_chart_runs_locally_and_serves_the_mlflow_client(
     assert result.returncode == 0, output
     assert f"local check passed: {mode}" in output
     assert "helm test pod:" in output
+    web_ui_checks = ("web UI: / is the build's index.html", "web UI: the page of run")
+    assert all((check in output) is (mode != "artifactsOnly") for check in web_ui_checks)

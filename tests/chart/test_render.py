@@ -8,7 +8,7 @@ from typing import Any
 import kubernetes_validate
 import pytest
 
-from tests.chart.support import FULLNAME, KUBE_VERSION, MODES, lint, render
+from tests.chart.support import FULLNAME, KUBE_VERSION, MODES, env_of, lint, render
 
 # Kinds from CRDs, which kubernetes-validate has no schema for: checked by the routing and
 # monitoring tests instead.
@@ -56,6 +56,10 @@ EDGE_CASES: dict[str, tuple[str, dict[str, Any]]] = {
         {"tracking": {"replicas": 1}, "registry": {"enabled": False}, "tests": {"enabled": False}},
     ),
     "direct-gc-no-grpc": ("direct", {"gc": {"enabled": True}, "server": {"grpcPort": 0}}),
+    "proxied-no-ui-extra-env": (
+        "proxied",
+        {"ui": {"enabled": False}, "server": {"extraEnv": [{"name": "TZ", "value": "UTC"}]}},
+    ),
 }
 CASES = {**{mode: (mode, {}) for mode in MODES}, **EDGE_CASES}
 
@@ -209,3 +213,38 @@ def test_every_berth_pod_spreads_over_zones_and_nodes() -> None:
         assert keys == ["topology.kubernetes.io/zone", "kubernetes.io/hostname"]
         labels = spread[0]["labelSelector"]["matchLabels"]
         assert labels["app.kubernetes.io/component"] == component
+
+
+@pytest.mark.parametrize(("enabled", "value"), [(True, "true"), (False, "false")])
+def test_ui_enabled_reaches_the_tracking_pods_as_berth_ui(enabled: bool, value: str) -> None:
+    release = render("proxied", {"ui": {"enabled": enabled}})
+
+    assert env_of(release.container("tracking"))["BERTH_UI"] == {"name": "BERTH_UI", "value": value}
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_helm_test_opens_the_web_ui_only_where_it_is_on(enabled: bool) -> None:
+    pod = render("proxied", {"ui": {"enabled": enabled}}).get("Pod", f"{FULLNAME}-test")
+
+    assert env_of(pod["spec"]["containers"][0])["BERTH_UI"]["value"] == str(enabled).lower()
+
+
+def test_the_ui_setting_goes_to_tracking_alone_beside_the_shared_environment() -> None:
+    release = render("proxied", {"server": {"extraEnv": [{"name": "TZ", "value": "UTC"}]}})
+
+    tracking = env_of(release.container("tracking"))
+    assert {"BERTH_UI", "BERTH_BACKEND_STORE_URI", "TZ"} <= set(tracking)
+    for component in ("registry", "artifacts"):
+        assert "BERTH_UI" not in env_of(release.container(component))
+        assert "TZ" in env_of(release.container(component))
+
+
+@pytest.mark.parametrize(
+    ("mode", "said"), [("proxied", True), ("direct", True), ("artifactsOnly", False)]
+)
+def test_notes_point_at_the_web_ui_where_tracking_serves_it(mode: str, said: bool) -> None:
+    assert ("MLflow web UI is at the same URL" in render(mode).notes) is said
+
+
+def test_notes_say_nothing_of_a_web_ui_that_is_turned_off() -> None:
+    assert "web UI" not in render("proxied", {"ui": {"enabled": False}}).notes

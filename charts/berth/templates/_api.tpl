@@ -1,7 +1,8 @@
 {{/*
 A Berth service: Deployment, Service, HPA and PodDisruptionBudget.
 (dict "root" $ "component" "tracking" "values" .Values.tracking "args" (list "server" ...)
-      "database" true)
+      "database" true "env" (list (dict "name" "BERTH_UI" "value" "true")))
+"env" (optional): EnvVars of this service alone, before the ones every Berth container gets.
 */}}
 {{- define "berth.api" -}}
 {{- $root := .root -}}
@@ -84,7 +85,11 @@ spec:
           envFrom:
             - configMapRef:
                 name: {{ include "berth.fullname" $root }}
-          {{- with include "berth.containerEnv" (dict "root" $root "database" .database) }}
+          {{- $env := include "berth.containerEnv" (dict "root" $root "database" .database) }}
+          {{- with .env }}
+          {{- $env = print (toYaml .) "\n" $env | trim }}
+          {{- end }}
+          {{- with $env }}
           env:
             {{- . | nindent 12 }}
           {{- end }}
