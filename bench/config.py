@@ -17,6 +17,8 @@ class Sizes:
     history_sizes: tuple[int, ...] = (10_000, 100_000)
     history_fetches: int = 3  # full fetches per size per repeat
     mixed_runs: int = 1_000  # runs the mixed scenario searches and reads
+    ui_runs: int = 10_000  # runs in the experiment whose UI pages are loaded (ui-pages)
+    ui_loads: int = 20  # loads of each UI page per repeat
     artifact_mib: int = 1024
 
 
@@ -30,5 +32,7 @@ QUICK = Sizes(
     history_sizes=(2_000, 10_000),
     history_fetches=1,
     mixed_runs=100,
+    ui_runs=500,
+    ui_loads=5,
     artifact_mib=64,
 )

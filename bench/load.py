@@ -86,12 +86,14 @@ class Client:
         body: Any = None,
         params: Mapping[str, str | int] | list[tuple[str, str]] | None = None,
         label: str = "",
+        prefix: str = API,
     ) -> Any:
-        """One MLflow REST call (``path`` under ``/api/2.0/mlflow/``); its decoded JSON answer.
-        The latency covers sending, the server's work and reading the whole body."""
+        """One MLflow REST call (``path`` under ``prefix``, by default ``/api/2.0/mlflow/``); its
+        decoded JSON answer. The latency covers sending, the server's work and reading the whole
+        body."""
         data = None if body is None else json.dumps(body).encode()
         headers = {"Content-Type": "application/json"} if data is not None else None
-        url = f"{self.base_url}{API}/{path}"
+        url = f"{self.base_url}{prefix}/{path}"
         started = time.perf_counter()
         async with self.session.request(
             method, url, data=data, params=params, headers=headers

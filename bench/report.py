@@ -41,6 +41,7 @@ FIGURES: dict[str, list[tuple[str, str]]] = {
     "seeding": [("runs_per_s", HIGHER), ("client_util", INFO)],
     "search": [("p50_ms", LOWER), ("p99_ms", LOWER)],
     "history": [("fetch_s", LOWER), ("bulk_interval_ms", LOWER)],
+    "ui-pages": [("p50_ms", LOWER), ("p99_ms", LOWER)],
     "artifacts": [
         ("up_mb_s", HIGHER),
         ("down_mb_s", HIGHER),

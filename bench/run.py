@@ -82,6 +82,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "in SQL (default 10000)",
     )
     parser.add_argument("--mixed-runs", type=int)
+    parser.add_argument("--ui-runs", type=int, help="runs in the ui-pages experiment")
+    parser.add_argument("--ui-loads", type=int, help="loads of each UI page per repeat")
     parser.add_argument("--artifact-mib", type=int)
     parser.add_argument(
         "--berth-workers", type=int, default=2, help="berth server --workers (default 2)"
@@ -121,6 +123,8 @@ def sizes_from(args: argparse.Namespace) -> Sizes:
         "search_calls": args.search_calls,
         "api_seed_max": args.api_seed_max,
         "mixed_runs": args.mixed_runs,
+        "ui_runs": args.ui_runs,
+        "ui_loads": args.ui_loads,
         "artifact_mib": args.artifact_mib,
     }
     return dataclasses.replace(sizes, **{k: v for k, v in overrides.items() if v is not None})

@@ -10,6 +10,7 @@ from bench.scenarios.history import history
 from bench.scenarios.idle import idle
 from bench.scenarios.mixed import mixed
 from bench.scenarios.search import search
+from bench.scenarios.ui_pages import ui_pages
 from bench.scenarios.writes import log_batch, log_metric, nodelay_probe
 
 # A scenario yields its measurements in steps (a stage of seeding, a repeat of a figure); the
@@ -25,6 +26,7 @@ SCENARIOS: dict[str, Scenario] = {
     "mixed": mixed,
     "search": search,
     "history": history,
+    "ui-pages": ui_pages,
     "artifacts": artifacts,
 }
 NAMES = [*SCENARIOS, "seeding"]
