@@ -7,6 +7,9 @@ answers them with those features off, so that the UI's pages load without errors
   resolves none, which the UI shows as an assistant not set up).
 - ``ui-telemetry`` (GET, POST): telemetry is off. Berth collects nothing and sends nothing
   anywhere; a POST's body is read up to the request size limit and dropped.
+- Traces and evaluation datasets (MLflow 3's GenAI pages, among them an experiment's default
+  Overview): Berth stores none yet, so their searches answer what MLflow answers for an
+  experiment without any (``{}``), and the trace count is zero. Writing them is not served.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from berth.errors import BerthError
+from berth.wire.json import parse_json_object
 from berth.wire.rest import error_response, read_body
 
 GATEWAY_PROXY_PATH = "/ajax-api/2.0/mlflow/gateway-proxy"
@@ -41,6 +45,13 @@ TELEMETRY_OFF: dict[str, Any] = {
     "ui_rollout_percentage": 0,
 }
 TELEMETRY_DISCARDED: dict[str, Any] = {"status": "disabled"}
+NO_RESULTS: dict[str, Any] = {}
+EMPTY_SEARCHES = (
+    ("/ajax-api/3.0/mlflow/traces/search", "POST"),
+    ("/ajax-api/2.0/mlflow/traces", "GET"),
+    ("/ajax-api/3.0/mlflow/datasets/search", "POST"),
+)
+TRACE_METRICS_PATH = "/ajax-api/3.0/mlflow/traces/metrics"
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -54,6 +65,9 @@ def mount(app: FastAPI, max_request_bytes: int) -> None:
     )
     app.add_api_route(UI_TELEMETRY_PATH, _answer(TELEMETRY_OFF), methods=["GET"])
     app.add_api_route(UI_TELEMETRY_PATH, _discard(max_request_bytes), methods=["POST"])
+    for path, method in EMPTY_SEARCHES:
+        app.add_api_route(path, _answer(NO_RESULTS), methods=[method])
+    app.add_api_route(TRACE_METRICS_PATH, _no_trace_metrics(max_request_bytes), methods=["POST"])
 
 
 def _answer(document: dict[str, Any]) -> Endpoint:
@@ -72,3 +86,25 @@ def _discard(limit: int) -> Endpoint:
         return JSONResponse(TELEMETRY_DISCARDED)
 
     return discard_telemetry
+
+
+def _no_trace_metrics(limit: int) -> Endpoint:
+    """Trace metrics over no traces, as MLflow computes them: a total ``COUNT`` (no time
+    buckets, no dimensions) is one data point of 0.0; every other aggregation of nothing, and
+    every bucketed or grouped query, has no data points."""
+
+    async def trace_metrics(request: Request) -> Response:
+        try:
+            query = parse_json_object(await read_body(request, limit))
+        except BerthError as exc:
+            return error_response(exc.code, exc.message)
+        aggregations = query.get("aggregations") or []
+        counted = any(
+            isinstance(a, dict) and a.get("aggregation_type") == "COUNT" for a in aggregations
+        )
+        if not counted or query.get("time_interval_seconds") or query.get("dimensions"):
+            return JSONResponse(NO_RESULTS)
+        point = {"metric_name": query.get("metric_name", ""), "values": {"COUNT": 0.0}}
+        return JSONResponse({"data_points": [point]})
+
+    return trace_metrics

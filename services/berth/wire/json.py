@@ -81,14 +81,20 @@ def parse_json_body(body: bytes, message_type: type[M]) -> M:
     """A request message from a JSON body; an empty body is an empty request."""
     if not body.strip():
         return message_type()
-    document = _decode(body)
-    if not isinstance(document, dict):
-        raise invalid("The request body must be a JSON object.")
+    document = parse_json_object(body)
     if b"\\u0000" in body or b"\x00" in body:
         return parse_dict(document, message_type)
     # A decoded string holds NUL only if the body spells it \u0000 (JSON refuses a raw one),
     # so the walk over every string of the document can be skipped.
     return _parse_checked(document, message_type)
+
+
+def parse_json_object(body: bytes) -> dict[str, Any]:
+    """A JSON body that must be an object (INVALID_PARAMETER_VALUE otherwise)."""
+    document = _decode(body)
+    if not isinstance(document, dict):
+        raise invalid("The request body must be a JSON object.")
+    return document
 
 
 def _decode(body: bytes) -> Any:

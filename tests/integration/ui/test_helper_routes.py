@@ -13,6 +13,7 @@ from tests.integration.artifacts.support import running, server_settings
 GATEWAY_PROXY = "/ajax-api/2.0/mlflow/gateway-proxy"
 ASSISTANT = "/ajax-api/3.0/mlflow/assistant"
 UI_TELEMETRY = "/ajax-api/3.0/mlflow/ui-telemetry"
+TRACE_METRICS = "/ajax-api/3.0/mlflow/traces/metrics"
 
 
 async def test_the_gateway_proxy_lists_no_endpoints(api: Any) -> None:
@@ -75,3 +76,55 @@ async def test_an_artifacts_only_server_has_no_helper_routes(tmp_path: Path) -> 
         ]
 
     assert [r.status_code for r in responses] == [404, 404, 404]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/ajax-api/3.0/mlflow/traces/search"),
+        ("GET", "/ajax-api/2.0/mlflow/traces"),
+        ("POST", "/ajax-api/3.0/mlflow/datasets/search"),
+    ],
+)
+async def test_trace_and_evaluation_dataset_searches_find_nothing(
+    api: Any, method: str, path: str
+) -> None:
+    response = await api.client.request(method, path, json={"experiment_ids": ["0"]})
+
+    assert api.ok(response) == {}
+
+
+TRACE_COUNT = {
+    "experiment_ids": ["0"],
+    "view_type": "TRACES",
+    "metric_name": "trace_count",
+    "aggregations": [{"aggregation_type": "COUNT"}],
+}
+
+
+async def test_the_trace_count_is_one_data_point_of_zero(api: Any) -> None:
+    response = await api.client.post(TRACE_METRICS, json=TRACE_COUNT)
+
+    assert api.ok(response) == {
+        "data_points": [{"metric_name": "trace_count", "values": {"COUNT": 0.0}}]
+    }
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {**TRACE_COUNT, "time_interval_seconds": 3600},
+        {**TRACE_COUNT, "dimensions": ["trace_status"]},
+        {**TRACE_COUNT, "aggregations": [{"aggregation_type": "AVG"}]},
+    ],
+    ids=["bucketed", "grouped", "average"],
+)
+async def test_other_trace_metrics_have_no_data_points(api: Any, query: dict[str, Any]) -> None:
+    assert api.ok(await api.client.post(TRACE_METRICS, json=query)) == {}
+
+
+async def test_a_malformed_trace_metrics_query_is_refused(api: Any) -> None:
+    response = await api.client.post(TRACE_METRICS, content=b"[1]")
+
+    assert response.status_code == 400
+    assert response.json()["error_code"] == "INVALID_PARAMETER_VALUE"
